@@ -1,0 +1,44 @@
+{#-
+    Casts that must not fail on bad input and a portable double type.
+-#}
+
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'adoption_scoring')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    double precision
+{%- endmacro %}
+
+
+{% macro try_cast_bigint(expression) -%}
+    {{ return(adapter.dispatch('try_cast_bigint', 'adoption_scoring')(expression)) }}
+{%- endmacro %}
+
+{% macro default__try_cast_bigint(expression) -%}
+    try_cast({{ expression }} as bigint)
+{%- endmacro %}
+
+
+{#- An ISO-8601 text to a UTC timestamp without time zone; NULL when unparseable. -#}
+{% macro try_cast_utc_timestamp(expression) -%}
+    {{ return(adapter.dispatch('try_cast_utc_timestamp', 'adoption_scoring')(expression)) }}
+{%- endmacro %}
+
+{% macro default__try_cast_utc_timestamp(expression) -%}
+    (try_cast({{ expression }} as timestamptz) at time zone 'UTC')
+{%- endmacro %}
+
+
+{#-
+    Round a double to `places` decimals and keep it a double. Used to remove
+    floating-point noise (e.g. 0.1 * 1200.5 / 1200.5) before a value is
+    compared with a threshold bound written in a seed.
+-#}
+{% macro round_double(expression, places) -%}
+    {{ return(adapter.dispatch('round_double', 'adoption_scoring')(expression, places)) }}
+{%- endmacro %}
+
+{% macro default__round_double(expression, places) -%}
+    round({{ expression }}, {{ places }})
+{%- endmacro %}

@@ -1,0 +1,29 @@
+{#-
+    Month arithmetic. Reporting months are first-of-month dates.
+-#}
+
+{% macro month_start(timestamp_expression) -%}
+    {{ return(adapter.dispatch('month_start', 'adoption_scoring')(timestamp_expression)) }}
+{%- endmacro %}
+
+{% macro default__month_start(timestamp_expression) -%}
+    cast(date_trunc('month', {{ timestamp_expression }}) as date)
+{%- endmacro %}
+
+
+{% macro add_months(date_expression, months) -%}
+    {{ return(adapter.dispatch('add_months', 'adoption_scoring')(date_expression, months)) }}
+{%- endmacro %}
+
+{% macro default__add_months(date_expression, months) -%}
+    cast({{ date_expression }} + interval ({{ months }}) month as date)
+{%- endmacro %}
+
+
+{#- Whole calendar months from `earlier` to `later` (SPEC §4.2 account age). -#}
+{% macro calendar_months_between(later, earlier) -%}
+    (
+        (extract(year from {{ later }}) - extract(year from {{ earlier }})) * 12
+        + extract(month from {{ later }}) - extract(month from {{ earlier }})
+    )
+{%- endmacro %}

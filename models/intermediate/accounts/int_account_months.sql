@@ -1,0 +1,70 @@
+{#-
+    One row per account and month in which the account has ARR (SPEC §5):
+    total ARR over all subscriptions and categories, Base Products ARR, the
+    share of Base Products ARR whose subscription has a primary instance
+    (coverage), and the account's age in calendar months.
+#}
+
+with
+
+subscription_months as (
+
+    select * from {{ ref('int_subscription_months') }}
+
+),
+
+primary_instances as (
+
+    select * from {{ ref('int_subscription_primary_instances') }}
+
+),
+
+accounts as (
+
+    select * from {{ ref('stg_landing__accounts') }}
+
+),
+
+aggregated as (
+
+    select
+        subscription_months.account_id,
+        subscription_months.reporting_month,
+        sum(subscription_months.total_arr) as total_arr,
+        sum(subscription_months.base_products_arr) as base_products_arr,
+        sum(
+            case when primary_instances.uuid is not null then subscription_months.base_products_arr else 0 end
+        ) as base_products_arr_reporting_usage,
+        count(*) as subscription_count,
+        count(primary_instances.uuid) as subscriptions_reporting_usage
+    from subscription_months
+    left join primary_instances
+        on subscription_months.subscription_id = primary_instances.subscription_id
+        and subscription_months.reporting_month = primary_instances.reporting_month
+    group by
+        subscription_months.account_id,
+        subscription_months.reporting_month
+
+),
+
+final as (
+
+    select
+        aggregated.account_id,
+        aggregated.reporting_month,
+        cast(aggregated.total_arr as decimal(18, 2)) as total_arr,
+        cast(aggregated.base_products_arr as decimal(18, 2)) as base_products_arr,
+        cast(aggregated.base_products_arr_reporting_usage as decimal(18, 2)) as base_products_arr_reporting_usage,
+        cast(aggregated.base_products_arr_reporting_usage as {{ type_double() }})
+            / nullif(aggregated.base_products_arr, 0) as pct_arr_reporting_usage,
+        aggregated.subscription_count,
+        aggregated.subscriptions_reporting_usage,
+        {{ calendar_months_between('aggregated.reporting_month', 'accounts.customer_since_date') }}
+            as account_age_months
+    from aggregated
+    left join accounts
+        on aggregated.account_id = accounts.account_id
+
+)
+
+select * from final

@@ -1,0 +1,50 @@
+{#-
+    ARR per subscription and month (SPEC §5): total ARR over all product
+    categories, and Base Products ARR, which weights usage in the rollup.
+#}
+
+with
+
+arr as (
+
+    select * from {{ ref('stg_landing__arr_monthly') }}
+
+),
+
+subscriptions as (
+
+    select * from {{ ref('stg_landing__subscriptions') }}
+
+),
+
+monthly as (
+
+    select
+        subscription_id,
+        arr_month as reporting_month,
+        sum(arr) as total_arr,
+        sum(case when product_category = 'Base Products' then arr else 0 end) as base_products_arr
+    from arr
+    group by
+        subscription_id,
+        arr_month
+
+),
+
+final as (
+
+    select
+        monthly.subscription_id,
+        monthly.reporting_month,
+        subscriptions.account_id,
+        subscriptions.product_tier,
+        subscriptions.delivery_type,
+        cast(monthly.total_arr as decimal(18, 2)) as total_arr,
+        cast(monthly.base_products_arr as decimal(18, 2)) as base_products_arr
+    from monthly
+    inner join subscriptions
+        on monthly.subscription_id = subscriptions.subscription_id
+
+)
+
+select * from final

@@ -1,0 +1,56 @@
+{#-
+    The instance that represents each subscription in each month (SPEC §5,
+    step 1): among the instances that reported that month with the
+    subscription's id, a Production instance is preferred, then an unlabeled
+    (Unknown) one; Non-Production instances are never chosen. Ties go to the
+    most billable users, then the latest ping, then the smallest uuid.
+    `selection_basis` records which label won.
+#}
+
+with
+
+instance_months as (
+
+    select * from {{ ref('int_instance_monthly_pings') }}
+
+),
+
+candidates as (
+
+    select
+        license_subscription_id as subscription_id,
+        reporting_month,
+        uuid,
+        instance_type,
+        billable_user_count,
+        recorded_at,
+        count(*) over (partition by license_subscription_id, reporting_month) as candidate_count,
+        row_number() over (
+            partition by license_subscription_id, reporting_month
+            order by
+                case instance_type when 'Production' then 1 else 2 end,
+                billable_user_count desc nulls last,
+                recorded_at desc,
+                uuid
+        ) as preference_rank
+    from instance_months
+    where
+        is_subscription_known
+        and instance_type in ('Production', 'Unknown')
+
+),
+
+final as (
+
+    select
+        subscription_id,
+        reporting_month,
+        uuid,
+        instance_type as selection_basis,
+        candidate_count
+    from candidates
+    where preference_rank = 1
+
+)
+
+select * from final

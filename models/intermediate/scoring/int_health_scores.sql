@@ -1,0 +1,75 @@
+{#-
+    Color of every use-case score and overall score (SPEC §4.3, §4.4), from
+    score_color_bands: the band whose interval holds the score. One row per
+    entity, month and health component (`use_case` = SCM, CI, ... or
+    `overall`). Scores are rounded to `comparison_decimal_places` first.
+#}
+
+with
+
+use_case_scores as (
+
+    select * from {{ ref('int_use_case_scores') }}
+
+),
+
+overall_scores as (
+
+    select * from {{ ref('int_overall_scores') }}
+
+),
+
+bands as (
+
+    select * from {{ ref('score_color_bands') }}
+
+),
+
+scores as (
+
+    select
+        entity_type,
+        entity_id,
+        reporting_month,
+        'use_case' as health_component_type,
+        use_case as health_component,
+        display_order,
+        counts_toward_platform_score,
+        {{ round_double('use_case_score', var('comparison_decimal_places')) }} as score,
+        measures_scored as inputs_scored
+    from use_case_scores
+
+    union all
+
+    select
+        entity_type,
+        entity_id,
+        reporting_month,
+        'overall' as health_component_type,
+        'overall' as health_component,
+        null as display_order,
+        false as counts_toward_platform_score,
+        {{ round_double('overall_score', var('comparison_decimal_places')) }} as score,
+        components_scored as inputs_scored
+    from overall_scores
+
+),
+
+final as (
+
+    select
+        scores.*,
+        bands.color,
+        bands.color_rank,
+        coalesce(bands.is_adopted, false) as is_adopted
+    from scores
+    left join bands
+        on {{ value_in_interval(
+            'scores.score',
+            'bands.min_score', 'bands.min_inclusive',
+            'bands.max_score', 'bands.max_inclusive'
+        ) }}
+
+)
+
+select * from final

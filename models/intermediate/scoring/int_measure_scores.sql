@@ -1,0 +1,63 @@
+-- Methodology gate: every mart is built from this model, so a failing test on
+-- any methodology seed (even one this model does not join) skips every mart
+-- and leaves the published ones untouched.
+-- depends_on: {{ ref('adoption_bands') }}
+-- depends_on: {{ ref('adoption_reason_codes') }}
+-- depends_on: {{ ref('overall_score_weights') }}
+-- depends_on: {{ ref('score_color_bands') }}
+{#-
+    Score and color of every measure value (SPEC §4.2): the one row of
+    measure_thresholds whose interval holds the value and, for age-bracketed
+    measures (license utilization), whose bracket holds the account's age.
+    Missing values, values of non-applicable measures and ages outside every
+    bracket get no score: missing is never Red.
+#}
+
+with
+
+measure_values as (
+
+    select * from {{ ref('int_measure_values') }}
+
+),
+
+thresholds as (
+
+    select * from {{ ref('measure_thresholds') }}
+
+),
+
+final as (
+
+    select
+        measure_values.entity_type,
+        measure_values.entity_id,
+        measure_values.reporting_month,
+        measure_values.measure,
+        measure_values.use_case,
+        measure_values.account_age_months,
+        measure_values.measure_value,
+        measure_values.is_applicable,
+        thresholds.score as measure_score,
+        thresholds.color as measure_color
+    from measure_values
+    left join thresholds
+        on measure_values.measure = thresholds.measure
+        and measure_values.is_applicable
+        and {{ value_in_interval(
+            'measure_values.measure_value',
+            'thresholds.min_value', 'thresholds.min_inclusive',
+            'thresholds.max_value', 'thresholds.max_inclusive'
+        ) }}
+        and (
+            thresholds.account_age_min_months is null
+            or measure_values.account_age_months >= thresholds.account_age_min_months
+        )
+        and (
+            thresholds.account_age_max_months is null
+            or measure_values.account_age_months <= thresholds.account_age_max_months
+        )
+
+)
+
+select * from final

@@ -1,0 +1,20 @@
+with
+
+source as (
+
+    select * from {{ source('landing', 'adoption_reasons') }}
+
+),
+
+final as (
+
+    select
+        trim(account_id) as account_id,
+        use_case,
+        trim(reason) as reason,
+        {{ try_cast_utc_timestamp('updated_at') }} as updated_at
+    from source
+
+)
+
+select * from final
