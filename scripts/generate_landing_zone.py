@@ -49,9 +49,13 @@ import gzip
 import io
 import json
 import math
+import multiprocessing
+import os
 import random
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -147,9 +151,14 @@ BAD_KINDS = tuple(REJECT_KINDS)
 P_BAD_EACH = 1 / 2500
 BAD_VALUES = ("not-a-timestamp", "31/13/2025 25:61", "2025-02-30T10:00:00Z")
 USE_CASES = ("SCM", "CI", "CD", "Security", "engagement", "utilization")
-LN_BUILDS = (math.log(0.5), math.log(300.0))  # ci builds per user from level 0 to 1
-LN_DEPLOYS = (math.log(0.3), math.log(67.0))  # deployments per user
-LN_SCANS = (math.log(0.02), math.log(75.0))  # scans per pipeline
+# (log at level 0, log-range up to level 1) of ci builds per user, deployments per user, scans
+# per pipeline: the levels then cross the SPEC 4.2 thresholds.
+LN_BUILDS = (math.log(0.5), math.log(300.0 / 0.5))
+LN_DEPLOYS = (math.log(0.3), math.log(25.0 / 0.3))
+LN_SCANS = (math.log(0.02), math.log(2.0 / 0.02))
+N_LEAVES = len(METRIC_LEAVES)
+LOG_KEEP = math.log(0.95)
+SECURE_KEYS = tuple(leaf for _, sub, leaf in METRIC_LEAVES if sub == "secure")
 DUMPS = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
@@ -253,7 +262,7 @@ def make_account(seed: int, index: int, window_start: int, sub_counter: list[int
     style = rng.random()
     name = (f"{head}, {body} & Co" if style < 0.03 else f'{head} "{body}" {rng.choice(NAME_TAILS)}'
             if style < 0.04 else f"{head} {body} {rng.choice(NAME_TAILS)}")  # fmt: skip
-    trajs = [trajectory(rng) for _ in USE_CASES[:5]] + [trajectory(rng, 0.3, 1.05)]
+    trajs = [trajectory(rng) for _ in USE_CASES[:5]] + [trajectory(rng, 0.35, 1.1)]
     if rng.random() < 0.25:  # deploys with another tool
         trajs[2] = (trajs[2][0] * 0.2, 0.0)
     account = Account(
@@ -372,16 +381,19 @@ def release(ym: int, lag: int, saas: bool, patch: int) -> str:
 
 def metric_values(
     rng: random.Random, b: int, lv: list[float], scanners: tuple[int, ...]
-) -> list[int | None]:
-    """Metric leaves (METRIC_LEAVES order) for ``b`` billable users at adoption levels ``lv``."""
+) -> tuple[list[int], list[int]]:
+    """Metric leaves (METRIC_LEAVES order) for ``b`` billable users at adoption levels ``lv``.
+
+    Returns the values (failed leaves already -1) and the indexes of leaves to leave out.
+    """
     r = rng.random
     scm, ci, cd, sec, eng = lv[0], lv[1], lv[2], lv[3], lv[4]
     projects = round(b * (0.6 + 2 * r())) + 1
-    builds = round(b * math.exp(LN_BUILDS[0] + ci * (LN_BUILDS[1] - LN_BUILDS[0])) * (0.9 + 0.2 * r()))
+    builds = round(b * math.exp(LN_BUILDS[0] + ci * LN_BUILDS[1]) * (0.9 + 0.2 * r()))
     pipelines = round(builds / (3 + 5 * r()))
-    deploys = round(b * math.exp(LN_DEPLOYS[0] + cd * (LN_DEPLOYS[1] - LN_DEPLOYS[0])) * r())
+    deploys = round(b * math.exp(LN_DEPLOYS[0] + cd * LN_DEPLOYS[1]) * (0.6 + 0.8 * r()))
     success = round(deploys * clamp(0.1 + 0.85 * cd + 0.2 * (r() - 0.5)))
-    vals: list[int | None] = [
+    vals = [
         projects, projects * (8 + int(20 * r())), projects * (3 + int(10 * r())),
         builds, pipelines, deploys, success, deploys - success,
         round(b * min(1.0, (0.3 + 0.65 * eng) * (0.92 + 0.16 * r()))),
@@ -395,26 +407,39 @@ def metric_values(
     ]  # fmt: skip
     n_types = int(sec * 7.99 + 1.5 * (r() - 0.5)) if sec > 0 else 0
     if n_types > 0:
-        per_type = pipelines * math.exp(LN_SCANS[0] + sec * (LN_SCANS[1] - LN_SCANS[0])) / 7
+        per_type = pipelines * math.exp(LN_SCANS[0] + sec * LN_SCANS[1]) / min(n_types, 7)
         for slot in scanners[: min(n_types, 7)]:
             vals[14 + slot] = round(per_type * (0.3 + 1.4 * r())) + (1 if pipelines else 0)
-    for i in range(len(vals)):
-        x = r()
-        if x < 0.05:
-            vals[i] = -1 if x < 0.03 else None
-    return vals
+    absent: list[int] = []
+    i = int(math.log(1.0 - r()) / LOG_KEEP)  # geometric gaps: each leaf missing with p=5%
+    while i < N_LEAVES:
+        if r() < 0.6:
+            vals[i] = -1
+        else:
+            absent.append(i)
+        i += 1 + int(math.log(1.0 - r()) / LOG_KEEP)
+    return vals, absent
 
 
-def metric_tree(vals: list[int | None], drop_secure: bool) -> dict[str, Any]:
-    tree: dict[str, Any] = {}
-    for (top, sub, leaf), v in zip(METRIC_LEAVES, vals, strict=True):
-        node = tree.setdefault(top, {})
-        if sub:
-            node = node.setdefault(sub, {})
-        if v is not None:
-            node[leaf] = v
+def metric_tree(vals: list[int], absent: list[int], drop_secure: bool) -> dict[str, Any]:
+    v = vals
+    secure = dict(zip(SECURE_KEYS, v[13:21], strict=True))
+    stage = {"manage": {"active_users": v[8]},
+             "create": {"action_monthly_active_users_project_repo": v[9]},
+             "verify": {"ci_pipelines": v[10]}, "release": {"deployments": v[11]},
+             "package": {"projects_with_packages": v[12]}, "secure": secure}  # fmt: skip
+    tree = {
+        "counts": {"projects": v[0], "issues": v[1], "merge_requests": v[2]},
+        "counts_monthly": {"ci_builds": v[3], "ci_internal_pipelines": v[4], "deployments": v[5],
+                           "successful_deployments": v[6], "failed_deployments": v[7]},
+        "usage_activity_by_stage_monthly": stage,
+        "redis_hll_counters": {"search": {"i_search_total_unique_counts_monthly": v[21]}},
+    }  # fmt: skip
+    for i in absent:
+        top, sub, leaf = METRIC_LEAVES[i]
+        del (tree[top][sub] if sub else tree[top])[leaf]
     if drop_secure:
-        del tree["usage_activity_by_stage_monthly"]["secure"]
+        del stage["secure"]
     return tree
 
 
@@ -493,73 +518,57 @@ def instance_pings(
     rng: random.Random, account: Account, sub: Subscription, inst: Instance, ym: int,
     levels: list[float], out: MonthWriter,
 ) -> None:  # fmt: skip
+    """1-3 pings of one instance in month ``ym`` (none for ~8% of instance-months)."""
     r = rng.random
     if r() < 0.08:
         return
     k = 1 if (x := r()) < 0.45 else 2 if x < 0.8 else 3
     end = last_day(ym)
-    days = sorted(rng.sample(range(1, end + 1), k))
-    times = [[d, rng.randint(0, 23), rng.randint(0, 59), rng.randint(0, 59)] for d in days]
-    if r() < 0.35:
-        times[-1] = [end, rng.randint(20, 23), rng.randint(0, 59), rng.randint(0, 59)]
-    tie = k > 1 and r() < 0.01
-    if tie:
+    # one day in each k-th of the month, so days are distinct and sorted
+    times = [[1 + int((j + r()) * end / k), int(24 * r()), int(60 * r()), int(60 * r())]
+             for j in range(k)]  # fmt: skip
+    if r() < 0.35:  # late on the last day of the month
+        times[-1] = [end, 20 + int(4 * r()), int(60 * r()), int(60 * r())]
+    if k > 1 and r() < 0.01:  # two pings with the same latest recorded_at
         times[-2] = times[-1]
         out.ties += 1
     seats = sub.seats_at(ym)
-    util = levels[5]
+    users = seats * levels[5] * inst.user_factor
     saas = inst.hostname == "gitlab.com"
     lv = [x * inst.usage_factor for x in levels[:5]]
     lv[3] *= 1.0 if sub.tier == "Ultimate" else account.premium_scan
-    licensed: int | None = seats if r() > 0.1 else max(1, round(seats * rng.uniform(0.85, 1.1)))
+    licensed = seats if r() > 0.1 else max(1, round(seats * (0.85 + 0.25 * r())))
+    version = release(ym, inst.version_lag, saas, int(9 * r()))
+    prefix, plan = ym_label(ym), sub.tier.lower()
     out.instance_months += 1
     for day, hour, minute, second in times:
-        b = min(round(seats * 1.1), round(seats * util * inst.user_factor * (0.95 + 0.1 * r())))
-        if r() < 0.005:
-            b = 0  # reports zero billable users
+        b = 0 if r() < 0.005 else min(round(seats * 1.1), round(users * (0.95 + 0.1 * r())))
         x = r()
-        billable: int | None = None if x < 0.003 else b
-        lic = None if 0.003 <= x < 0.006 else licensed
         ping: dict[str, Any] = {
             "id": rng_uuid(rng),
             "uuid": inst.uuid,
             "hostname": inst.hostname,
-            "recorded_at": iso_ts(ym, day, hour, minute, second),
-            "version": release(ym, inst.version_lag, saas, rng.randint(0, 8)),
+            "recorded_at": f"{prefix}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}Z",
+            "version": version,
             "edition": "EE",
             "installation_type": inst.installation_type,
-            "license_plan": sub.tier.lower(),
+            "license_plan": plan,
             "license_subscription_id": sub.subscription_id,
-            "license_user_count": lic,
-            "active_user_count": billable,
+            "license_user_count": None if 0.003 <= x < 0.006 else licensed,
+            "active_user_count": None if x < 0.003 else b,
         }
-        ping.update(metric_tree(metric_values(rng, b, lv, account.scanners), r() < 0.015))
+        vals, absent = metric_values(rng, b, lv, account.scanners)
+        ping.update(metric_tree(vals, absent, r() < 0.015))
         out.account_ping(rng, ping)
 
 
-def account_month(
-    seed: int, account: Account, ym: int, t: int, out: MonthWriter, arr: Any, totals: list[int]
-) -> None:
-    """ARR rows and pings of one account in month ``ym`` (``t`` months after window start)."""
+def account_pings(seed: int, account: Account, ym: int, t: int, out: MonthWriter) -> None:
+    """Pings of one account in month ``ym`` (``t`` months after the window start)."""
     subs = [s for s in account.subs if s.active(ym)]
     if not subs:
         return
-    month_date = iso_date(ym, 1)
-    for sub in subs:
-        seats = sub.seats_at(ym)
-        cents = seats * sub.price_cents
-        arr.writerow((month_date, sub.subscription_id, "Base Products", sub.tier,
-                      f"{cents // 100}.{cents % 100:02d}", seats))  # fmt: skip
-        totals[0] += cents
-        if sub.addon_start_ym is not None and ym >= sub.addon_start_ym:
-            c = sub.addon_cents
-            arr.writerow((month_date, sub.subscription_id, "Add-on", sub.tier,
-                          f"{c // 100}.{c % 100:02d}", 0))  # fmt: skip
-            totals[0] += c
-            totals[1] += 1
-        totals[1] += 1
     rng = random.Random(f"{seed}:{account.index}:{ym_label(ym)}")
-    ramp = min(1.0, (ym - account.since_ym + 1) / 5)
+    ramp = min(1.0, (ym - account.since_ym + 1) / 5)  # young accounts ramp up
     levels = [clamp(s + k * t + rng.gauss(0, 0.05)) for s, k in account.trajectories[:5]]
     s, k = account.trajectories[5]
     levels.append(clamp(s + k * t + rng.gauss(0, 0.04), 0.02, 1.1) * ramp)
@@ -569,6 +578,23 @@ def account_month(
         for inst in sub.instances:
             if inst.pings and inst.start_ym <= ym:
                 instance_pings(rng, account, sub, inst, ym, levels, out)
+
+
+def arr_rows(accounts: list[Account], ym: int) -> Iterator[tuple[str, str, str, str, int, int]]:
+    """(arr_month, subscription_id, product_category, product_tier, arr_cents, seats)."""
+    month_date = iso_date(ym, 1)
+    for account in accounts:
+        for sub in account.subs:
+            if sub.active(ym):
+                seats = sub.seats_at(ym)
+                base = (month_date, sub.subscription_id, "Base Products", sub.tier)
+                yield (*base, seats * sub.price_cents, seats)
+                if sub.addon_start_ym is not None and ym >= sub.addon_start_ym:
+                    yield month_date, sub.subscription_id, "Add-on", sub.tier, sub.addon_cents, 0
+
+
+def dollars(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"
 
 
 def stray_pings(seed: int, n: int, ym: int, out: MonthWriter) -> None:
@@ -594,7 +620,7 @@ def stray_pings(seed: int, n: int, ym: int, out: MonthWriter) -> None:
             "license_user_count": users if unknown else None,
             "active_user_count": b,
         }
-        ping.update(metric_tree(metric_values(rng, b, lv, (0, 1, 2, 3, 4, 5, 6)), False))
+        ping.update(metric_tree(*metric_values(rng, b, lv, (0, 1, 2, 3, 4, 5, 6)), False))
         out.write(DUMPS(ping))
         out.instance_months += 1
         out.kinds["unknown_subscription" if unknown else "null_subscription"] += 1
@@ -664,9 +690,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--start-month", help="YYYY-MM (default: last month = previous UTC month)")
     p.add_argument("--gzip", action="store_true", help="write usage_pings/*.ndjson.gz")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),
+                   help="processes writing month files in parallel (output is identical)")  # fmt: skip
     args = p.parse_args(argv)
-    if args.accounts < 1 or args.months < 1:
-        p.error("--accounts and --months must be >= 1")
+    if min(args.accounts, args.months, args.jobs) < 1:
+        p.error("--accounts, --months and --jobs must be >= 1")
     args.start_month = args.start_month or default_start(args.months)
     try:
         datetime.strptime(args.start_month, "%Y-%m")
@@ -675,57 +703,80 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+STATE: dict[str, Any] = {}  # per process: the accounts and the run settings
+
+
+def init_state(args: argparse.Namespace) -> None:
+    """Build the accounts once per process (inherited as is when the pool forks)."""
+    if STATE.get("args") != args:
+        start, counter = ym_of(args.start_month), [0]
+        STATE["accounts"] = [make_account(args.seed, i, start, counter) for i in range(args.accounts)]
+        STATE["args"] = args
+
+
+def month_file(ym: int) -> dict[str, Any]:
+    """Write usage_pings for one month; return its manifest entry."""
+    args: argparse.Namespace = STATE["args"]
+    name = f"usage_pings/{ym_label(ym)}.ndjson" + (".gz" if args.gzip else "")
+    writer = MonthWriter(args.out / name, args.gzip, ym)
+    t = ym - ym_of(args.start_month)
+    for account in STATE["accounts"]:
+        if account.since_ym <= ym:
+            account_pings(args.seed, account, ym, t, writer)
+    stray_pings(args.seed, max(1, args.accounts // 500), ym, writer)
+    writer.close(args.seed)
+    rejected = sum(writer.kinds[k] for k in REJECT_KINDS)
+    return {
+        "file": name,
+        "lines": writer.lines,
+        "accepted": writer.lines - rejected,
+        "rejected": rejected,
+        "instance_months": writer.instance_months,
+        "recorded_at_ties": writer.ties,
+        "bad_records": {k: writer.kinds[k] for k in REJECT_KINDS},
+        "data_quality": {k: writer.kinds[k] for k in DQ_KINDS},
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     began = time.monotonic()
     out: Path = args.out
-    pings_dir = out / "usage_pings"
-    pings_dir.mkdir(parents=True, exist_ok=True)
-    for stale in [*pings_dir.glob("????-??.ndjson"), *pings_dir.glob("????-??.ndjson.gz")]:
+    (out / "usage_pings").mkdir(parents=True, exist_ok=True)
+    for stale in out.glob("usage_pings/????-??.ndjson*"):
         stale.unlink()
+    init_state(args)
+    accounts: list[Account] = STATE["accounts"]
     start = ym_of(args.start_month)
     end = start + args.months - 1
-    counter = [0]
-    accounts = [make_account(args.seed, i, start, counter) for i in range(args.accounts)]
     rows = write_static_csvs(out, accounts, end)
-    n_stray = max(1, args.accounts // 500)
     months: dict[str, Any] = {}
     arr_totals: dict[str, str] = {}
-    total_pings = 0
-    with (out / "arr_monthly.csv").open("w", newline="", encoding="utf-8") as arr_fh:
-        arr = csv.writer(arr_fh, lineterminator="\n")
-        arr.writerow(("arr_month", "subscription_id", "product_category", "product_tier", "arr",
-                      "seats"))  # fmt: skip
-        rows["arr_monthly.csv"] = 0
-        for t, ym in enumerate(range(start, end + 1)):
-            name = f"{ym_label(ym)}.ndjson" + (".gz" if args.gzip else "")
-            writer = MonthWriter(pings_dir / name, args.gzip, ym)
-            totals = [0, 0]
-            for account in accounts:
-                if account.since_ym <= ym:
-                    account_month(args.seed, account, ym, t, writer, arr, totals)
-            stray_pings(args.seed, n_stray, ym, writer)
-            writer.close(args.seed)
-            rows["arr_monthly.csv"] += totals[1]
-            arr_totals[ym_label(ym)] = f"{totals[0] // 100}.{totals[0] % 100:02d}"
-            rejected = sum(writer.kinds[k] for k in REJECT_KINDS)
-            months[ym_label(ym)] = {
-                "file": f"usage_pings/{name}",
-                "lines": writer.lines,
-                "accepted": writer.lines - rejected,
-                "rejected": rejected,
-                "instance_months": writer.instance_months,
-                "recorded_at_ties": writer.ties,
-                "bad_records": {k: writer.kinds[k] for k in REJECT_KINDS},
-                "data_quality": {k: writer.kinds[k] for k in DQ_KINDS},
-            }
-            rows[f"usage_pings/{name}"] = writer.lines
-            total_pings += writer.lines
+    total = 0
+    jobs = min(args.jobs, args.months)
+    with multiprocessing.Pool(jobs, init_state, (args,)) if jobs > 1 else nullcontext() as pool:
+        results = pool.imap(month_file, range(start, end + 1)) if pool else None
+        with (out / "arr_monthly.csv").open("w", newline="", encoding="utf-8") as fh:
+            arr = csv.writer(fh, lineterminator="\n")
+            arr.writerow(("arr_month", "subscription_id", "product_category", "product_tier",
+                          "arr", "seats"))  # fmt: skip
+            rows["arr_monthly.csv"] = 0
+            for ym in range(start, end + 1):
+                cents = 0
+                for row in arr_rows(accounts, ym):
+                    arr.writerow((*row[:4], dollars(row[4]), row[5]))
+                    cents += row[4]
+                    rows["arr_monthly.csv"] += 1
+                arr_totals[ym_label(ym)] = dollars(cents)
+        for ym in range(start, end + 1):
+            month = next(results) if results else month_file(ym)
+            months[ym_label(ym)] = month
+            rows[month["file"]] = month["lines"]
+            total += month["lines"]
             if not args.quiet:
                 elapsed = time.monotonic() - began
-                print(f"[landing-zone] {ym_label(ym)}: {writer.lines:,} lines, "
-                      f"{total_pings:,} so far, {elapsed:,.1f}s, "
-                      f"{total_pings / max(elapsed, 1e-9):,.0f} lines/s", file=sys.stderr)  # fmt: skip
+                print(f"[landing-zone] {ym_label(ym)}: {month['lines']:,} lines, {total:,} so far, "
+                      f"{elapsed:,.1f}s, {total / elapsed:,.0f} lines/s", file=sys.stderr)  # fmt: skip
     elapsed = time.monotonic() - began
     files = {f: {"rows": n, "bytes": (out / f).stat().st_size} for f, n in sorted(rows.items())}
     manifest = {
@@ -739,7 +790,7 @@ def main(argv: list[str] | None = None) -> int:
         "arr_total_by_month": arr_totals,
         "months": months,
         "totals": {
-            "lines": total_pings,
+            "lines": total,
             "rejected": sum(m["rejected"] for m in months.values()),
             "accepted": sum(m["accepted"] for m in months.values()),
         },
@@ -748,7 +799,7 @@ def main(argv: list[str] | None = None) -> int:
     (out / "_manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     for f, info in files.items():
         print(f"{f}\t{info['rows']} rows\t{info['bytes']} bytes")
-    print(f"total: {total_pings} ping lines in {elapsed:.1f}s")
+    print(f"total: {total} ping lines in {elapsed:.1f}s")
     return 0
 
 

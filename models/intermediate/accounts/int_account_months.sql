@@ -35,6 +35,8 @@ aggregated as (
         sum(
             case when primary_instances.uuid is not null then subscription_months.base_products_arr else 0 end
         ) as base_products_arr_reporting_usage,
+        max(case when subscription_months.product_tier = 'Ultimate' and subscription_months.total_arr > 0 then 1 else 0 end)
+            as has_ultimate_arr_flag,
         count(*) as subscription_count,
         count(primary_instances.uuid) as subscriptions_reporting_usage
     from subscription_months
@@ -57,6 +59,7 @@ final as (
         cast(aggregated.base_products_arr_reporting_usage as decimal(18, 2)) as base_products_arr_reporting_usage,
         cast(aggregated.base_products_arr_reporting_usage as {{ type_double() }})
             / nullif(aggregated.base_products_arr, 0) as pct_arr_reporting_usage,
+        aggregated.has_ultimate_arr_flag = 1 as has_ultimate_arr,
         aggregated.subscription_count,
         aggregated.subscriptions_reporting_usage,
         {{ calendar_months_between('aggregated.reporting_month', 'accounts.customer_since_date') }}

@@ -1,0 +1,34 @@
+with
+
+platform as (
+
+    select * from {{ ref('int_account_platform_adoption') }}
+
+),
+
+final as (
+
+    select
+        account_id,
+        reporting_month,
+        total_arr,
+        base_products_arr,
+        base_products_arr_reporting_usage,
+        pct_arr_reporting_usage,
+        has_ultimate_arr,
+        cast(subscription_count as integer) as subscription_count,
+        cast(subscriptions_reporting_usage as integer) as subscriptions_reporting_usage,
+        cast(account_age_months as integer) as account_age_months,
+        license_utilization,
+        license_utilization_color,
+        overall_product_score,
+        overall_product_color,
+        cast(use_cases_adopted as integer) as use_cases_adopted,
+        adopted_use_cases,
+        adoption_band,
+        cast(adoption_band_order as integer) as adoption_band_order
+    from platform
+
+)
+
+select * from final

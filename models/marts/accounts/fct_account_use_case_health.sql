@@ -1,0 +1,89 @@
+with
+
+health as (
+
+    select * from {{ ref('int_health_scores') }}
+    where
+        entity_type = 'account'
+        and health_component_type = 'use_case'
+
+),
+
+reasons as (
+
+    select * from {{ ref('int_account_adoption_reasons') }}
+
+),
+
+with_history as (
+
+    select
+        current_month.entity_id as account_id,
+        current_month.reporting_month,
+        current_month.health_component as use_case,
+        current_month.score as use_case_score,
+        current_month.color as use_case_color,
+        current_month.color_rank as use_case_color_rank,
+        current_month.is_adopted,
+        current_month.inputs_scored as measures_scored,
+        previous_month.color as previous_month_color,
+        three_months_ago.color as color_3_months_ago
+    from health as current_month
+    left join health as previous_month
+        on current_month.entity_id = previous_month.entity_id
+        and current_month.health_component = previous_month.health_component
+        and previous_month.reporting_month = {{ add_months('current_month.reporting_month', -1) }}
+    left join health as three_months_ago
+        on current_month.entity_id = three_months_ago.entity_id
+        and current_month.health_component = three_months_ago.health_component
+        and three_months_ago.reporting_month = {{ add_months('current_month.reporting_month', -3) }}
+
+),
+
+-- The reason in force at the end of each month: the latest entered before
+-- the next month began.
+reasons_as_of_month as (
+
+    select
+        with_history.account_id,
+        with_history.reporting_month,
+        with_history.use_case,
+        reasons.reason,
+        reasons.is_accepted_reason,
+        row_number() over (
+            partition by with_history.account_id, with_history.reporting_month, with_history.use_case
+            order by reasons.updated_at desc, reasons.reason
+        ) as recency_rank
+    from with_history
+    inner join reasons
+        on with_history.account_id = reasons.account_id
+        and with_history.use_case = reasons.use_case
+        and reasons.updated_at < {{ add_months('with_history.reporting_month', 1) }}
+
+),
+
+final as (
+
+    select
+        with_history.account_id,
+        with_history.reporting_month,
+        with_history.use_case,
+        with_history.use_case_score,
+        with_history.use_case_color,
+        cast(with_history.use_case_color_rank as integer) as use_case_color_rank,
+        with_history.is_adopted,
+        cast(with_history.measures_scored as integer) as measures_scored,
+        with_history.previous_month_color,
+        with_history.color_3_months_ago,
+        reasons_as_of_month.reason as lack_of_adoption_reason,
+        reasons_as_of_month.is_accepted_reason as is_lack_of_adoption_reason_accepted
+    from with_history
+    left join reasons_as_of_month
+        on with_history.account_id = reasons_as_of_month.account_id
+        and with_history.reporting_month = reasons_as_of_month.reporting_month
+        and with_history.use_case = reasons_as_of_month.use_case
+        and reasons_as_of_month.recency_rank = 1
+
+)
+
+select * from final

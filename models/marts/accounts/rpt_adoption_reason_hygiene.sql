@@ -1,0 +1,114 @@
+{#
+    CSM hygiene (SPEC §5.1), for each account's latest month with ARR: CI not
+    adopted, or Security not adopted on an account with Ultimate ARR, with no
+    accepted lack-of-adoption reason; and every latest reason that is not in
+    adoption_reason_codes.
+#}
+
+with
+
+use_case_health as (
+
+    select * from {{ ref('fct_account_use_case_health') }}
+
+),
+
+accounts as (
+
+    select * from {{ ref('fct_account_platform_adoption') }}
+
+),
+
+reasons as (
+
+    select * from {{ ref('int_account_adoption_reasons') }}
+    where recency_rank = 1
+
+),
+
+latest_months as (
+
+    select
+        account_id,
+        max(reporting_month) as reporting_month
+    from accounts
+    group by account_id
+
+),
+
+expected as (
+
+    -- Use cases that need a reason: CI always, Security with Ultimate ARR.
+    select
+        use_case_health.account_id,
+        use_case_health.reporting_month,
+        use_case_health.use_case,
+        use_case_health.use_case_color
+    from use_case_health
+    inner join latest_months
+        on use_case_health.account_id = latest_months.account_id
+        and use_case_health.reporting_month = latest_months.reporting_month
+    inner join accounts
+        on use_case_health.account_id = accounts.account_id
+        and use_case_health.reporting_month = accounts.reporting_month
+    where
+        not use_case_health.is_adopted
+        and (
+            use_case_health.use_case = 'CI'
+            or (use_case_health.use_case = 'Security' and accounts.has_ultimate_arr)
+        )
+
+),
+
+missing_reasons as (
+
+    select
+        expected.account_id,
+        expected.reporting_month,
+        expected.use_case,
+        expected.use_case_color,
+        reasons.reason as lack_of_adoption_reason,
+        case
+            when reasons.reason is null then 'missing_reason'
+            else 'reason_not_accepted'
+        end as issue_type
+    from expected
+    left join reasons
+        on expected.account_id = reasons.account_id
+        and expected.use_case = reasons.use_case
+    where reasons.reason is null or not reasons.is_accepted_reason
+
+),
+
+unaccepted_reasons as (
+
+    select
+        reasons.account_id,
+        latest_months.reporting_month,
+        reasons.use_case,
+        use_case_health.use_case_color,
+        reasons.reason as lack_of_adoption_reason,
+        'reason_not_accepted' as issue_type
+    from reasons
+    left join latest_months
+        on reasons.account_id = latest_months.account_id
+    left join use_case_health
+        on latest_months.account_id = use_case_health.account_id
+        and latest_months.reporting_month = use_case_health.reporting_month
+        and reasons.use_case = use_case_health.use_case
+    where not reasons.is_accepted_reason
+
+),
+
+final as (
+
+    select * from missing_reasons
+    where issue_type = 'missing_reason'
+
+    union all
+
+    select * from unaccepted_reasons
+
+)
+
+select * from final

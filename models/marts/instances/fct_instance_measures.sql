@@ -1,0 +1,36 @@
+with
+
+measure_scores as (
+
+    select * from {{ ref('int_measure_scores') }}
+    where entity_type = 'instance'
+
+),
+
+instance_months as (
+
+    select * from {{ ref('int_instance_monthly_pings') }}
+
+),
+
+final as (
+
+    select
+        measure_scores.entity_id as uuid,
+        measure_scores.reporting_month,
+        measure_scores.measure,
+        measure_scores.use_case,
+        instance_months.license_subscription_id as subscription_id,
+        instance_months.account_id,
+        measure_scores.measure_value,
+        measure_scores.measure_score,
+        measure_scores.measure_color,
+        measure_scores.is_applicable
+    from measure_scores
+    inner join instance_months
+        on measure_scores.entity_id = instance_months.uuid
+        and measure_scores.reporting_month = instance_months.reporting_month
+
+)
+
+select * from final
