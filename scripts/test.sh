@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Run every test: Python lint, SQL lint, then pytest (which builds the project
+# on generated landing zones, breaks seeds, reruns builds, and runs the dbt
+# data and unit tests through `dbt build`). Extra arguments go to pytest.
+set -euo pipefail
+source "$(dirname "$0")/lib/bootstrap.sh"
+
+echo "==> ruff" >&2
+ruff check scripts python_tests
+ruff format --check scripts python_tests
+
+echo "==> sqlfluff (dbt templater)" >&2
+lint_dir="$(mktemp -d)"
+trap 'rm -rf "${lint_dir}"' EXIT
+# Models read the metric catalog seed while compiling: load the seeds first.
+DBT_DUCKDB_PATH="${lint_dir}/lint.duckdb" dbt seed --quiet
+DBT_DUCKDB_PATH="${lint_dir}/lint.duckdb" ADOPTION_RAW_PATH="${lint_dir}" sqlfluff lint models tests/marts tests/staging
+
+echo "==> pytest" >&2
+python -m pytest python_tests "$@"
