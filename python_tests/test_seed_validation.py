@@ -1,0 +1,146 @@
+"""A bad methodology edit fails `dbt build` with a message naming the seed, the
+row and the problem, and leaves the published marts exactly as they were.
+
+Each case edits one default seed CSV in a throwaway copy of the project, then
+runs `dbt build` against a copy of a database whose marts are already built.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import copy_project, generate_landing_zone, mart_snapshot, run_dbt
+
+
+@dataclass(frozen=True)
+class BrokenSeed:
+    seed: str
+    # (old line, new line) replacements; new line None deletes the line.
+    edits: tuple[tuple[str, str | None], ...]
+    # Every fragment must appear in dbt's output.
+    expected: tuple[str, ...]
+
+
+CASES = {
+    "threshold_gap": BrokenSeed(
+        "measure_thresholds",
+        (("ci_builds_per_billable_user,Yellow,63,2,false,40,true,,", "ci_builds_per_billable_user,Yellow,63,2,false,30,true,,"),),
+        ("measure_thresholds.csv", "measure=ci_builds_per_billable_user color=Green", "gap: values between 30"),
+    ),
+    "threshold_overlap": BrokenSeed(
+        "measure_thresholds",
+        (("git_operation_utilization,Red,25,,false,0.10,true,,", "git_operation_utilization,Red,25,,false,0.20,true,,"),),
+        ("measure_thresholds.csv", "measure=git_operation_utilization color=Yellow", "overlap"),
+    ),
+    "threshold_overlap_at_a_point": BrokenSeed(
+        "measure_thresholds",
+        (("deployments_utilization,Red,25,,false,0.05,false,,", "deployments_utilization,Red,25,,false,0.05,true,,"),),
+        ("measure_thresholds.csv", "measure=deployments_utilization color=Yellow", "both bounds inclusive"),
+    ),
+    "threshold_gap_in_one_age_bracket": BrokenSeed(
+        "measure_thresholds",
+        (("license_utilization,Yellow,63,0.50,false,0.75,true,7,9", "license_utilization,Yellow,63,0.50,false,0.70,true,7,9"),),
+        ("measure_thresholds.csv", "measure=license_utilization color=Green ages=7..9", "gap: values between 0.7"),
+    ),
+    "overlapping_age_brackets": BrokenSeed(
+        "measure_thresholds",
+        tuple(
+            (f"license_utilization,{row},7,9", f"license_utilization,{row},6,9")
+            for row in ("Red,25,,false,0.50,true", "Yellow,63,0.50,false,0.75,true", "Green,88,0.75,false,,false")
+        ),
+        ("measure_thresholds.csv", "ranges_disjoint", "range 6..9 overlaps range 3..6"),
+    ),
+    "unknown_measure": BrokenSeed(
+        "measure_thresholds",
+        (("git_operation_utilization,Green,88,0.33,false,,false,,", "git_operation_utilisation,Green,88,0.33,false,,false,,"),),
+        ("measure_thresholds.csv", "unknown measure 'git_operation_utilisation'"),
+    ),
+    "unknown_color": BrokenSeed(
+        "measure_thresholds",
+        (("ci_pipeline_utilization,Yellow,63,0.10,false,0.333,true,,", "ci_pipeline_utilization,Amber,63,0.10,false,0.333,true,,"),),
+        ("measure_thresholds.csv", "measure=ci_pipeline_utilization color=Amber", "unknown color 'Amber'"),
+    ),
+    "score_outside_its_color_band": BrokenSeed(
+        "measure_thresholds",
+        (("number_of_scanner_types,Yellow,63,2,true,3,false,,", "number_of_scanner_types,Yellow,80,2,true,3,false,,"),),
+        ("measure_thresholds.csv", "measure=number_of_scanner_types color=Yellow", "score 80 lies outside the Yellow band"),
+    ),
+    "negative_use_case_weight": BrokenSeed(
+        "use_case_measures",
+        (("CD,deployments_per_user_l28d,1", "CD,deployments_per_user_l28d,-1"),),
+        ("use_case_measures.csv", "use_case=CD measure=deployments_per_user_l28d", "negative weight"),
+    ),
+    "all_zero_use_case_weights": BrokenSeed(
+        "use_case_measures",
+        (("CI,ci_builds_per_billable_user,1", "CI,ci_builds_per_billable_user,0"),),
+        ("use_case_measures.csv", "every weight of this group (use_case) is zero"),
+    ),
+    "color_bands_not_covering_0_to_100": BrokenSeed(
+        "score_color_bands",
+        (("Green,3,75,false,,false,true", "Green,3,80,false,,false,true"),),
+        ("score_color_bands.csv", "color=Green", "gap: values between 75"),
+    ),
+    "adoption_bands_not_covering_0_to_infinity": BrokenSeed(
+        "adoption_bands",
+        (("3+,4,3,true,,false,false", None),),
+        ("adoption_bands.csv", "adoption_band=2", "gap: values above 3"),
+    ),
+    "negative_overall_weight": BrokenSeed(
+        "overall_score_weights",
+        (("user_engagement,measure,0.10", "user_engagement,measure,-0.10"),),
+        ("overall_score_weights.csv", "component=user_engagement", "negative weight"),
+    ),
+    "metric_path_with_bad_characters": BrokenSeed(
+        "metric_catalog",
+        (("ci_builds_28_days_event,counts_monthly.ci_builds,", "ci_builds_28_days_event,counts_monthly.ci_builds',"),),
+        ("metric_catalog.csv", "metric=ci_builds_28_days_event", "does not match"),
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A landing zone and a database whose marts are built from the default seeds."""
+    root = tmp_path_factory.mktemp("published")
+    raw_path = generate_landing_zone(root / "raw", accounts=15, months=3, seed=3)
+    database = root / "published.duckdb"
+    result = run_dbt(["build"], raw_path, database)
+    assert result.ok, result.output[-5000:]
+    return raw_path, database
+
+
+def break_seed(project: Path, case: BrokenSeed) -> None:
+    path = project / "seeds" / f"{case.seed}.csv"
+    lines = path.read_text().splitlines()
+    for old, new in case.edits:
+        assert old in lines, f"{case.seed}.csv has no line {old!r}: update the test with the seed"
+        index = lines.index(old)
+        if new is None:
+            del lines[index]
+        else:
+            lines[index] = new
+    path.write_text("\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_broken_seed_fails_build_and_keeps_published_marts(
+    name: str, published: tuple[Path, Path], tmp_path: Path
+) -> None:
+    raw_path, published_database = published
+    case = CASES[name]
+    project = copy_project(tmp_path / "project")
+    break_seed(project, case)
+    database = tmp_path / "copy_of_published.duckdb"
+    shutil.copy(published_database, database)
+    before = mart_snapshot(database)
+
+    result = run_dbt(["build"], raw_path, database, project_dir=project)
+
+    assert not result.ok, f"dbt build accepted a broken {case.seed}.csv"
+    for fragment in case.expected:
+        assert fragment in result.output, f"{fragment!r} not in dbt output:\n{result.output[-4000:]}"
+    assert "Invalid methodology seed" in result.output
+    assert mart_snapshot(database) == before
