@@ -78,9 +78,9 @@ def test_package_use_case_from_seed_rows_only(generated_build: Build, tmp_path: 
     assert values
     for uuid, month, value in values:
         ping = pings[(uuid, month)]
-        expected = ping["usage_activity_by_stage_monthly"]["package"]["projects_with_packages"] / ping[
-            "active_user_count"
-        ]
+        expected = (
+            ping["usage_activity_by_stage_monthly"]["package"]["projects_with_packages"] / ping["active_user_count"]
+        )
         assert abs(value - round(expected, 9)) < 1e-12, (uuid, month)
 
     # Package does not count toward the platform score: platform marts are unchanged.

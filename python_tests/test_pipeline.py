@@ -62,7 +62,11 @@ def test_each_bad_record_kind_is_rejected_with_its_own_reason(generated_build: B
 def test_pings_with_unknown_or_missing_subscription_are_listed_and_scored(generated_build: Build) -> None:
     written = manifest_counts(generated_build.raw_path, "data_quality")
     listed = Counter(
-        dict(generated_build.query("select issue_type, count(*) from marts.dq_pings_without_known_subscription group by 1"))
+        dict(
+            generated_build.query(
+                "select issue_type, count(*) from marts.dq_pings_without_known_subscription group by 1"
+            )
+        )
     )
     assert listed["unknown_subscription_id"] == written["unknown_subscription"]
     assert listed["missing_subscription_id"] == written["null_subscription"]

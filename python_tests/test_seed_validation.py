@@ -27,12 +27,22 @@ class BrokenSeed:
 CASES = {
     "threshold_gap": BrokenSeed(
         "measure_thresholds",
-        (("ci_builds_per_billable_user,Yellow,63,2,false,40,true,,", "ci_builds_per_billable_user,Yellow,63,2,false,30,true,,"),),
+        (
+            (
+                "ci_builds_per_billable_user,Yellow,63,2,false,40,true,,",
+                "ci_builds_per_billable_user,Yellow,63,2,false,30,true,,",
+            ),
+        ),
         ("measure_thresholds.csv", "measure=ci_builds_per_billable_user color=Green", "gap: values between 30"),
     ),
     "threshold_overlap": BrokenSeed(
         "measure_thresholds",
-        (("git_operation_utilization,Red,25,,false,0.10,true,,", "git_operation_utilization,Red,25,,false,0.20,true,,"),),
+        (
+            (
+                "git_operation_utilization,Red,25,,false,0.10,true,,",
+                "git_operation_utilization,Red,25,,false,0.20,true,,",
+            ),
+        ),
         ("measure_thresholds.csv", "measure=git_operation_utilization color=Yellow", "overlap"),
     ),
     "threshold_overlap_at_a_point": BrokenSeed(
@@ -42,7 +52,12 @@ CASES = {
     ),
     "threshold_gap_in_one_age_bracket": BrokenSeed(
         "measure_thresholds",
-        (("license_utilization,Yellow,63,0.50,false,0.75,true,7,9", "license_utilization,Yellow,63,0.50,false,0.70,true,7,9"),),
+        (
+            (
+                "license_utilization,Yellow,63,0.50,false,0.75,true,7,9",
+                "license_utilization,Yellow,63,0.50,false,0.70,true,7,9",
+            ),
+        ),
         ("measure_thresholds.csv", "measure=license_utilization color=Green ages=7..9", "gap: values between 0.7"),
     ),
     "overlapping_age_brackets": BrokenSeed(
@@ -55,18 +70,32 @@ CASES = {
     ),
     "unknown_measure": BrokenSeed(
         "measure_thresholds",
-        (("git_operation_utilization,Green,88,0.33,false,,false,,", "git_operation_utilisation,Green,88,0.33,false,,false,,"),),
+        (
+            (
+                "git_operation_utilization,Green,88,0.33,false,,false,,",
+                "git_operation_utilisation,Green,88,0.33,false,,false,,",
+            ),
+        ),
         ("measure_thresholds.csv", "unknown measure 'git_operation_utilisation'"),
     ),
     "unknown_color": BrokenSeed(
         "measure_thresholds",
-        (("ci_pipeline_utilization,Yellow,63,0.10,false,0.333,true,,", "ci_pipeline_utilization,Amber,63,0.10,false,0.333,true,,"),),
+        (
+            (
+                "ci_pipeline_utilization,Yellow,63,0.10,false,0.333,true,,",
+                "ci_pipeline_utilization,Amber,63,0.10,false,0.333,true,,",
+            ),
+        ),
         ("measure_thresholds.csv", "measure=ci_pipeline_utilization color=Amber", "unknown color 'Amber'"),
     ),
     "score_outside_its_color_band": BrokenSeed(
         "measure_thresholds",
         (("number_of_scanner_types,Yellow,63,2,true,3,false,,", "number_of_scanner_types,Yellow,80,2,true,3,false,,"),),
-        ("measure_thresholds.csv", "measure=number_of_scanner_types color=Yellow", "score 80 lies outside the Yellow band"),
+        (
+            "measure_thresholds.csv",
+            "measure=number_of_scanner_types color=Yellow",
+            "score 80 lies outside the Yellow band",
+        ),
     ),
     "negative_use_case_weight": BrokenSeed(
         "use_case_measures",
