@@ -11,12 +11,13 @@
 {%- endmacro %}
 
 
+{#- Text holding an integer (optionally signed) to bigint; NULL for anything else, 5.5 included. -#}
 {% macro try_cast_bigint(expression) -%}
     {{ return(adapter.dispatch('try_cast_bigint', 'adoption_scoring')(expression)) }}
 {%- endmacro %}
 
 {% macro default__try_cast_bigint(expression) -%}
-    try_cast({{ expression }} as bigint)
+    case when regexp_full_match({{ expression }}, '-?[0-9]{1,18}') then cast({{ expression }} as bigint) end
 {%- endmacro %}
 
 
