@@ -7,7 +7,7 @@ set -euo pipefail
 PROJECT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 VENV="${PROJECT_ROOT}/.venv"
 STAMP="${VENV}/.requirements.sha256"
-WANTED="$(cat "${PROJECT_ROOT}/requirements.txt" "${PROJECT_ROOT}/requirements-engines.txt" 2>/dev/null | sha256sum | cut -d' ' -f1)"
+WANTED="$(cat "${PROJECT_ROOT}"/requirements*.txt | sha256sum | cut -d' ' -f1)"
 
 if [[ ! -x "${VENV}/bin/python" || "$(cat "${STAMP}" 2>/dev/null)" != "${WANTED}" ]]; then
     python_bin="${PYTHON:-$(command -v python3.11 || command -v python3)}"
