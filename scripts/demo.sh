@@ -14,7 +14,7 @@ mkdir -p "$(dirname "${DBT_DUCKDB_PATH}")"
 if ! compgen -G "${ADOPTION_RAW_PATH}/usage_pings/*.ndjson*" > /dev/null; then
     echo "==> generating demo landing zone in ${ADOPTION_RAW_PATH}" >&2
     python scripts/generate_landing_zone.py --out "${ADOPTION_RAW_PATH}" \
-        --accounts "${DEMO_ACCOUNTS:-300}" --months "${DEMO_MONTHS:-12}" --seed 42 --quiet
+        --accounts "${DEMO_ACCOUNTS:-300}" --months "${DEMO_MONTHS:-12}" --seed 42 --quiet > /dev/null
 fi
 
 echo "==> dbt build (DuckDB: ${DBT_DUCKDB_PATH})" >&2

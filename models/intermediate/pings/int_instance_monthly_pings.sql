@@ -67,8 +67,8 @@ final as (
         ranked_pings.hostname,
         ranked_pings.gitlab_version,
         case
-            when ranked_pings.hostname in (
-                {%- for hostname in var('saas_hostnames') %}'{{ hostname }}'{% if not loop.last %}, {% endif %}{% endfor -%}
+            when lower(ranked_pings.hostname) in (
+                {%- for hostname in var('saas_hostnames') %}'{{ hostname | lower }}'{% if not loop.last %}, {% endif %}{% endfor -%}
             ) then 'SaaS'
             else 'Self-Managed'
         end as delivery_type,
