@@ -10,6 +10,14 @@
     double precision
 {%- endmacro %}
 
+{% macro postgres__type_double() -%}
+    double precision
+{%- endmacro %}
+
+{% macro spark__type_double() -%}
+    double
+{%- endmacro %}
+
 
 {#- Text holding an integer (optionally signed) to bigint; NULL for anything else, 5.5 included. -#}
 {% macro try_cast_bigint(expression) -%}
@@ -20,6 +28,14 @@
     case when regexp_full_match({{ expression }}, '-?[0-9]{1,18}') then cast({{ expression }} as bigint) end
 {%- endmacro %}
 
+{% macro postgres__try_cast_bigint(expression) -%}
+    case when {{ regex_full_match(expression, '-?[0-9]{1,18}') }} then cast({{ expression }} as bigint) end
+{%- endmacro %}
+
+{% macro spark__try_cast_bigint(expression) -%}
+    case when {{ regex_full_match(expression, '-?[0-9]{1,18}') }} then try_cast({{ expression }} as bigint) end
+{%- endmacro %}
+
 
 {#- An ISO-8601 text to a UTC timestamp without time zone; NULL when unparseable. -#}
 {% macro try_cast_utc_timestamp(expression) -%}
@@ -28,6 +44,20 @@
 
 {% macro default__try_cast_utc_timestamp(expression) -%}
     (try_cast({{ expression }} as timestamptz) at time zone 'UTC')
+{%- endmacro %}
+
+{#- No try_cast on PostgreSQL: a helper created by on-run-start (prepare_engine.sql). -#}
+{% macro postgres__try_cast_utc_timestamp(expression) -%}
+    {{ engine_function('try_cast_utc_timestamp') }}({{ expression }})
+{%- endmacro %}
+
+{#-
+    The session time zone is UTC (profiles.yml), so offsets are applied and
+    naive texts are read as UTC. Spark would read a bare year as a timestamp:
+    a date is required, as DuckDB and PostgreSQL do.
+-#}
+{% macro spark__try_cast_utc_timestamp(expression) -%}
+    case when {{ expression }} rlike '^ *[0-9]{4}-[0-9]' then try_cast({{ expression }} as timestamp) end
 {%- endmacro %}
 
 
@@ -41,5 +71,14 @@
 {%- endmacro %}
 
 {% macro default__round_double(expression, places) -%}
+    round({{ expression }}, {{ places }})
+{%- endmacro %}
+
+{#- round() takes numeric on PostgreSQL (a double has 15 significant digits there). -#}
+{% macro postgres__round_double(expression, places) -%}
+    cast(round(cast({{ expression }} as numeric), {{ places }}) as double precision)
+{%- endmacro %}
+
+{% macro spark__round_double(expression, places) -%}
     round({{ expression }}, {{ places }})
 {%- endmacro %}

@@ -10,6 +10,14 @@
     cast(date_trunc('month', {{ timestamp_expression }}) as date)
 {%- endmacro %}
 
+{% macro postgres__month_start(timestamp_expression) -%}
+    cast(date_trunc('month', {{ timestamp_expression }}) as date)
+{%- endmacro %}
+
+{% macro spark__month_start(timestamp_expression) -%}
+    trunc({{ timestamp_expression }}, 'MM')
+{%- endmacro %}
+
 
 {% macro add_months(date_expression, months) -%}
     {{ return(adapter.dispatch('add_months', 'adoption_scoring')(date_expression, months)) }}
@@ -17,6 +25,14 @@
 
 {% macro default__add_months(date_expression, months) -%}
     cast({{ date_expression }} + interval ({{ months }}) month as date)
+{%- endmacro %}
+
+{% macro postgres__add_months(date_expression, months) -%}
+    cast({{ date_expression }} + make_interval(months => {{ months }}) as date)
+{%- endmacro %}
+
+{% macro spark__add_months(date_expression, months) -%}
+    add_months({{ date_expression }}, {{ months }})
 {%- endmacro %}
 
 

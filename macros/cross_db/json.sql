@@ -18,6 +18,16 @@
     json_valid({{ json_column }})
 {%- endmacro %}
 
+{#- PostgreSQL 15 has no IS JSON: a helper created by on-run-start (prepare_engine.sql). -#}
+{% macro postgres__json_is_valid(json_column) -%}
+    {{ engine_function('json_is_valid') }}({{ json_column }})
+{%- endmacro %}
+
+{#- Spark 4: try_parse_json is NULL for text that is not JSON. -#}
+{% macro spark__json_is_valid(json_column) -%}
+    (try_parse_json({{ json_column }}) is not null)
+{%- endmacro %}
+
 
 {% macro json_extract_paths(json_column, paths) -%}
     {{ return(adapter.dispatch('json_extract_paths', 'adoption_scoring')(json_column, paths)) }}
@@ -30,6 +40,33 @@
     )
 {%- endmacro %}
 
+{#- A text[], from a helper created by on-run-start (prepare_engine.sql). -#}
+{% macro postgres__json_extract_paths(json_column, paths) -%}
+    {{ engine_function('json_extract_paths') }}(
+        {{ json_column }},
+        array[{% for path in paths %}'{{ path }}'{% if not loop.last %}, {% endif %}{% endfor %}]
+    )
+{%- endmacro %}
+
+{#-
+    An array<string>; the payload is parsed once into a VARIANT (Spark 4), bound
+    to `document` by the one-element transform, and every path read from it.
+-#}
+{% macro spark__json_extract_paths(json_column, paths) -%}
+    element_at(
+        transform(
+            array(try_parse_json({{ json_column }})),
+            document -> array(
+                {%- for path in paths %}
+                try_variant_get(document, '$.{{ path }}', 'string')
+                {%- if not loop.last %},{% endif %}
+                {%- endfor %}
+            )
+        ),
+        1
+    )
+{%- endmacro %}
+
 
 {% macro array_element(array_expression, position) -%}
     {{ return(adapter.dispatch('array_element', 'adoption_scoring')(array_expression, position)) }}
@@ -37,4 +74,12 @@
 
 {% macro default__array_element(array_expression, position) -%}
     {{ array_expression }}[{{ position }}]
+{%- endmacro %}
+
+{% macro postgres__array_element(array_expression, position) -%}
+    ({{ array_expression }})[{{ position }}]
+{%- endmacro %}
+
+{% macro spark__array_element(array_expression, position) -%}
+    element_at({{ array_expression }}, {{ position }})
 {%- endmacro %}

@@ -6,3 +6,13 @@
 {% macro default__regex_full_match(expression, pattern) -%}
     regexp_full_match({{ expression }}, '{{ pattern }}')
 {%- endmacro %}
+
+{#- `~` finds a match anywhere: anchor the whole pattern. -#}
+{% macro postgres__regex_full_match(expression, pattern) -%}
+    ({{ expression }} ~ '^(?:{{ pattern }})$')
+{%- endmacro %}
+
+{#- Java regular expressions; backslashes doubled for Spark's string literals. -#}
+{% macro spark__regex_full_match(expression, pattern) -%}
+    ({{ expression }} rlike '^(?:{{ pattern | replace('\\', '\\\\') }})$')
+{%- endmacro %}

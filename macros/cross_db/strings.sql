@@ -7,3 +7,26 @@
 {% macro default__string_agg_ordered(expression, delimiter, order_by) -%}
     string_agg({{ expression }}, '{{ delimiter }}' order by {{ order_by }})
 {%- endmacro %}
+
+{% macro postgres__string_agg_ordered(expression, delimiter, order_by) -%}
+    string_agg({{ expression }}, '{{ delimiter }}' order by {{ order_by }})
+{%- endmacro %}
+
+{#-
+    Spark has no ordered string aggregate: collect (sort key, value) pairs of
+    the non-null values, sort them, keep the values. NULL when there are none,
+    like string_agg. `order_by` is one ascending expression here.
+-#}
+{% macro spark__string_agg_ordered(expression, delimiter, order_by) -%}
+    case
+        when count({{ expression }}) > 0 then array_join(
+            transform(
+                sort_array(collect_list(
+                    case when ({{ expression }}) is not null then named_struct('sort_key', {{ order_by }}, 'value', {{ expression }}) end
+                )),
+                item -> item.value
+            ),
+            '{{ delimiter }}'
+        )
+    end
+{%- endmacro %}

@@ -4,7 +4,6 @@
     undefined).
 -#}
 {% test valid_weights(model, column_name, group_by, row_label) %}
-{%- set group_sql = group_by | join(', ') if group_by else "'all rows'" -%}
 {%- set group_name = group_by | join(', ') if group_by else 'all rows' -%}
 {% set check_sql %}
 select
@@ -22,7 +21,8 @@ select
     min({{ row_label }}) as row_label,
     'every {{ column_name }} of this group ({{ group_name }}) is zero: nothing would be counted' as problem
 from {{ model }}
-group by {{ group_sql }}
+{#- No group by for one group of all rows (PostgreSQL rejects `group by 'constant'`). #}
+{% if group_by %}group by {{ group_by | join(', ') }}{% endif %}
 having coalesce(max({{ column_name }}), 0) <= 0 and min({{ column_name }}) >= 0
 {% endset %}
 {{ raise_seed_problems(check_sql, model.identifier, 'valid_weights') }}

@@ -29,7 +29,7 @@ final as (
         coalesce(reason_codes.means_adopted, false) as reason_means_adopted,
         row_number() over (
             partition by reasons.account_id, reasons.use_case
-            order by reasons.updated_at desc, reasons.reason
+            order by reasons.updated_at desc nulls last, reasons.reason asc
         ) as recency_rank
     from reasons
     left join reason_codes

@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+-- A table, not a view: several models and tests read it, and as a view each
+-- of them would recompute the whole chain beneath it.
 {#-
     One row per account and month in which the account has ARR (SPEC §5):
     total ARR over all subscriptions and categories, Base Products ARR, the
@@ -35,7 +38,12 @@ aggregated as (
         sum(
             case when primary_instances.uuid is not null then subscription_months.base_products_arr else 0 end
         ) as base_products_arr_reporting_usage,
-        max(case when subscription_months.product_tier = 'Ultimate' and subscription_months.total_arr > 0 then 1 else 0 end)
+        max(
+            case
+                when subscription_months.product_tier = 'Ultimate' and subscription_months.total_arr > 0 then 1
+                else 0
+            end
+        )
             as has_ultimate_arr_flag,
         count(*) as subscription_count,
         count(primary_instances.uuid) as subscriptions_reporting_usage

@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+-- A table, not a view: several models and tests read it, and as a view each
+-- of them would recompute the whole chain beneath it.
 {#-
     The instance that represents each subscription in each month (SPEC §5,
     step 1): among the instances that reported that month with the
@@ -28,10 +31,10 @@ candidates as (
         row_number() over (
             partition by license_subscription_id, reporting_month
             order by
-                case instance_type when 'Production' then 1 else 2 end,
+                case instance_type when 'Production' then 1 else 2 end asc,
                 billable_user_count desc nulls last,
                 recorded_at desc,
-                uuid
+                uuid asc
         ) as preference_rank
     from instance_months
     where

@@ -54,7 +54,7 @@ latest_labels as (
     select
         uuid,
         instance_type,
-        row_number() over (partition by uuid order by labeled_at desc) as label_rank
+        row_number() over (partition by uuid order by labeled_at desc nulls last) as label_rank
     from labels
 
 ),
@@ -70,9 +70,8 @@ final as (
         ranked_pings.hostname,
         ranked_pings.gitlab_version,
         case
-            when lower(ranked_pings.hostname) in (
-                {%- for hostname in var('saas_hostnames') %}'{{ hostname | lower }}'{% if not loop.last %}, {% endif %}{% endfor -%}
-            ) then 'SaaS'
+            {%- set saas_hostnames = var('saas_hostnames') | map('lower') | list %}
+            when lower(ranked_pings.hostname) in ('{{ saas_hostnames | join("', '") }}') then 'SaaS'
             else 'Self-Managed'
         end as delivery_type,
         coalesce(latest_labels.instance_type, 'Unknown') as instance_type,

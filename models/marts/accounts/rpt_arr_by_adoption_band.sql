@@ -88,7 +88,7 @@ final as (
         case
             when not is_no_data_band then sum(case when is_no_data_band then 0 else pct_of_arr end) over (
                 partition by reporting_month
-                order by is_no_data_band, min_use_cases desc
+                order by is_no_data_band asc, min_use_cases desc
                 rows between unbounded preceding and current row
             )
         end as cumulative_pct_of_arr_at_or_above

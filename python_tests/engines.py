@@ -1,0 +1,382 @@
+"""Helpers of the engine tests (test_engines_*.py): one landing zone built on DuckDB as
+the reference, a throwaway PostgreSQL cluster, a Spark build in one process, and a
+row-by-row comparison of every mart.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import os
+import pickle
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from conftest import PROJECT_ROOT, generate_landing_zone, run_dbt
+
+MART_SCHEMA = "marts"
+LOADER = PROJECT_ROOT / "scripts" / "load_landing_zone.py"
+# Small on purpose (engine start-up dominates); months in the past, because pings
+# stamped after the build start are rejected.
+ZONE = {"accounts": 25, "months": 4, "seed": 7, "start_month": "2025-01"}
+FLOAT_TOLERANCE = 1e-9
+
+# Snapshot: table -> (column names, rows sorted); rows hold Python values.
+Snapshot = dict[str, tuple[list[str], list[tuple]]]
+
+_cache: dict[str, Any] = {}
+
+
+@contextmanager
+def timed(label: str) -> Iterator[None]:
+    """Print how long a step took (shown with pytest -s, and in failure output)."""
+    began = time.monotonic()
+    try:
+        yield
+    finally:
+        print(f"[engines] {label}: {time.monotonic() - began:.1f}s", file=sys.stderr)
+
+
+# --- the reference: the landing zone built on DuckDB ------------------------------------
+
+
+@dataclass
+class Reference:
+    raw_path: Path
+    database: Path
+    marts: Snapshot
+
+
+def reference_build(root: Path) -> Reference:
+    """The engine tests' landing zone and its DuckDB marts (built once per pytest run)."""
+    if "reference" not in _cache:
+        raw_path = generate_landing_zone(
+            root / "raw", ZONE["accounts"], ZONE["months"], seed=ZONE["seed"], start_month=ZONE["start_month"]
+        )
+        database = root / "reference.duckdb"
+        # Only the marts are compared: seeds and models (tests run in the engines' builds).
+        with timed("duckdb build"):
+            result = run_dbt(["build", "--resource-type", "seed", "--resource-type", "model"], raw_path, database)
+        assert result.ok, result.output[-5000:]
+        with duckdb.connect(str(database), read_only=True) as connection:
+            tables = [
+                name
+                for (name,) in connection.execute(
+                    "select table_name from information_schema.tables "
+                    "where table_schema = ? and table_type = 'BASE TABLE' order by 1",
+                    [MART_SCHEMA],
+                ).fetchall()
+            ]
+            marts = {table: read_table(connection.cursor(), f'"{MART_SCHEMA}"."{table}"') for table in tables}
+        # An empty mart would make the engines' comparison vacuous.
+        assert marts and all(rows for _, rows in marts.values()), {t: len(rows) for t, (_, rows) in marts.items()}
+        _cache["reference"] = Reference(raw_path, database, marts)
+    return _cache["reference"]
+
+
+def raw_ping_lines(raw_path: Path) -> list[tuple[str, int, str | None]]:
+    """(file name, 1-based line number, line or None when empty) of every ping file line."""
+    lines = []
+    for path in sorted((raw_path / "usage_pings").glob("*.ndjson*")):
+        data = gzip.decompress(path.read_bytes()) if path.name.endswith(".gz") else path.read_bytes()
+        text = data.decode("utf-8").removesuffix("\n")
+        for number, line in enumerate(text.split("\n") if text else [], start=1):
+            line = line.removesuffix("\r")
+            lines.append((path.name, number, line or None))
+    return sorted(lines)
+
+
+def read_table(cursor, relation: str) -> tuple[list[str], list[tuple]]:
+    """Column names and sorted rows of a relation, through any DB-API cursor."""
+    cursor.execute(f"select * from {relation}")
+    columns = [column[0] for column in cursor.description]
+    return columns, sort_rows(cursor.fetchall())
+
+
+def sort_key(value: Any) -> tuple:
+    if value is None:
+        return (0, "")
+    if isinstance(value, bool):
+        return (1, str(value))
+    if isinstance(value, int | float | Decimal):
+        # Rounded, so that engines whose floats differ in the last bits sort alike.
+        return (2, f"{float(value):.6f}")
+    if isinstance(value, date | datetime):
+        return (3, value.isoformat())
+    return (4, str(value))
+
+
+def sort_rows(rows: list) -> list[tuple]:
+    return sorted((tuple(row) for row in rows), key=lambda row: tuple(sort_key(value) for value in row))
+
+
+def values_match(expected: Any, actual: Any) -> bool:
+    if expected is None or actual is None:
+        return expected is None and actual is None
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return type(expected) is type(actual) and expected == actual
+    if isinstance(expected, float) or isinstance(actual, float):
+        return isinstance(actual, int | float | Decimal) and math.isclose(
+            float(expected), float(actual), rel_tol=FLOAT_TOLERANCE, abs_tol=FLOAT_TOLERANCE
+        )
+    if isinstance(expected, Decimal) or isinstance(actual, Decimal):
+        return Decimal(expected) == Decimal(actual)  # exact, whatever the scale
+    return type(expected) is type(actual) and expected == actual
+
+
+def mart_differences(expected: Snapshot, actual: Snapshot, limit: int = 20) -> list[str]:
+    """Every way `actual` differs from `expected` (tables, columns, rows), at most `limit`."""
+    problems: list[str] = []
+    if set(expected) != set(actual):
+        missing, extra = set(expected) - set(actual), set(actual) - set(expected)
+        problems.append(f"mart tables differ: missing {sorted(missing)}, extra {sorted(extra)}")
+    for table in sorted(set(expected) & set(actual)):
+        (expected_columns, expected_rows), (actual_columns, actual_rows) = expected[table], actual[table]
+        if expected_columns != actual_columns:
+            problems.append(f"{table}: columns {actual_columns} instead of {expected_columns}")
+            continue
+        if len(expected_rows) != len(actual_rows):
+            problems.append(f"{table}: {len(actual_rows)} rows instead of {len(expected_rows)}")
+            continue
+        for index, (expected_row, actual_row) in enumerate(zip(expected_rows, actual_rows, strict=True)):
+            mismatched = [
+                f"{column}={actual_value!r} (expected {expected_value!r})"
+                for column, expected_value, actual_value in zip(expected_columns, expected_row, actual_row, strict=True)
+                if not values_match(expected_value, actual_value)
+            ]
+            if mismatched:
+                problems.append(f"{table} sorted row {index}: " + ", ".join(mismatched))
+                if len(problems) >= limit:
+                    return problems
+    return problems
+
+
+# --- dbt on a server engine -------------------------------------------------------------
+
+
+def engine_env(target: str, work_dir: Path, extra: dict[str, str]) -> dict[str, str]:
+    """Environment of a dbt / loader process on `target`, with its own target and log dirs."""
+    env = os.environ.copy()
+    env.update(
+        DBT_TARGET=target,
+        DBT_PROFILES_DIR=str(PROJECT_ROOT),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        DBT_TARGET_PATH=str(work_dir / f"target_{target}"),
+        DBT_LOG_PATH=str(work_dir / f"logs_{target}"),
+        TZ="UTC",
+    )
+    env.update(extra)
+    return env
+
+
+def run(args: list[str], env: dict[str, str], label: str, timeout: float = 1800) -> subprocess.CompletedProcess:
+    with timed(label):
+        proc = subprocess.run(args, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, f"{label} failed ({proc.returncode}):\n{(proc.stdout + proc.stderr)[-8000:]}"
+    return proc
+
+
+# --- PostgreSQL -------------------------------------------------------------------------
+
+PG_BIN = Path(os.environ.get("ADOPTION_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ensure_postgres_binaries() -> str | None:
+    """None when initdb/pg_ctl are there (installed with apt-get if needed), else why not."""
+    if (PG_BIN / "initdb").exists():
+        return None
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        return f"PostgreSQL 15 is not installed ({PG_BIN}) and this user cannot apt-get install it"
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    with timed("apt-get install postgresql"):
+        for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "postgresql"]):
+            proc = subprocess.run(command, env=env, capture_output=True, text=True)
+            if proc.returncode != 0:
+                return f"{' '.join(command)} failed: {(proc.stdout + proc.stderr)[-2000:]}"
+    if not (PG_BIN / "initdb").exists():
+        return f"apt-get installed postgresql, but there is no {PG_BIN / 'initdb'}"
+    return None
+
+
+@dataclass
+class PostgresCluster:
+    """A throwaway cluster on 127.0.0.1 (trust authentication, superuser `postgres`)."""
+
+    directory: Path
+    port: int
+    database: str = "adoption"
+    user: str = "postgres"
+
+    def as_owner(self, args: list[str]) -> list[str]:
+        # initdb and the server refuse to run as root: run them as the `postgres` user.
+        return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+    def start(self) -> PostgresCluster:
+        data, sockets = self.directory / "data", self.directory / "sockets"
+        sockets.mkdir(parents=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, "postgres")
+            shutil.chown(sockets, "postgres")
+        subprocess.run(
+            self.as_owner([str(PG_BIN / "initdb"), "-D", str(data), "-U", self.user, "--auth=trust", "-E", "UTF8"]),
+            check=True,
+            capture_output=True,
+        )
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {sockets} -c fsync=off"
+        log = str(self.directory / "log")
+        subprocess.run(
+            self.as_owner([str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", options, "-l", log, "-w", "start"]),
+            check=True,
+            capture_output=True,
+        )
+        with self.connect("postgres") as connection:
+            connection.autocommit = True
+            connection.cursor().execute(f"create database {self.database}")
+        return self
+
+    def stop(self) -> None:
+        subprocess.run(
+            self.as_owner([str(PG_BIN / "pg_ctl"), "-D", str(self.directory / "data"), "-m", "immediate", "stop"]),
+            capture_output=True,
+        )
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def connect(self, database: str | None = None):
+        import psycopg2
+
+        connection = psycopg2.connect(
+            host="127.0.0.1", port=self.port, user=self.user, dbname=database or self.database
+        )
+        return _Closing(connection)
+
+    @property
+    def env(self) -> dict[str, str]:
+        """What profiles.yml's postgres target reads."""
+        return {
+            "DBT_POSTGRES_HOST": "127.0.0.1",
+            "DBT_POSTGRES_PORT": str(self.port),
+            "DBT_POSTGRES_USER": self.user,
+            "DBT_POSTGRES_DBNAME": self.database,
+        }
+
+    def marts(self) -> Snapshot:
+        with self.connect() as connection, connection.cursor() as cursor:
+            cursor.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = %s and table_type = 'BASE TABLE' order by 1",
+                [MART_SCHEMA],
+            )
+            tables = [name for (name,) in cursor.fetchall()]
+            return {table: read_table(cursor, f'"{MART_SCHEMA}"."{table}"') for table in tables}
+
+
+class _Closing:
+    """A psycopg2 connection as a context manager that closes it (psycopg2's only commits)."""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def __enter__(self):
+        return self.connection
+
+    def __exit__(self, *_):
+        self.connection.close()
+
+
+def start_postgres() -> PostgresCluster:
+    # The cluster directory must be reachable by the `postgres` user: not under pytest's
+    # private (0700) temporary root.
+    directory = Path(tempfile.mkdtemp(prefix="adoption_pg_"))
+    os.chmod(directory, 0o755)
+    return PostgresCluster(directory, free_port()).start()
+
+
+# --- Spark ------------------------------------------------------------------------------
+
+
+def ensure_java() -> str | None:
+    """None when a Java runtime is there (installed with apt-get if needed), else why not."""
+    if shutil.which("java") or os.environ.get("JAVA_HOME"):
+        return None
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        return "Spark needs Java (17) and this user cannot apt-get install it"
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    with timed("apt-get install openjdk-17-jre-headless"):
+        for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "openjdk-17-jre-headless"]):
+            proc = subprocess.run(command, env=env, capture_output=True, text=True)
+            if proc.returncode != 0:
+                return f"{' '.join(command)} failed: {(proc.stdout + proc.stderr)[-2000:]}"
+    return None if shutil.which("java") else "apt-get installed openjdk-17-jre-headless, but there is no java"
+
+
+# Runs in a child process: load the landing zone, `dbt build --target spark` and read
+# every mart, all in one JVM (the in-process metastore admits one process at a time, and
+# starting Spark dominates the cost).
+SPARK_PIPELINE = """
+import pickle, sys
+from pathlib import Path
+sys.path.insert(0, {scripts!r})
+sys.path.insert(0, {tests!r})
+import load_landing_zone as loader
+from engines import MART_SCHEMA, read_table
+from dbt.cli.main import dbtRunner
+
+spark = loader.spark_session(loader.profile_output("spark"))
+print(loader.load_spark(Path({raw_path!r}), spark), flush=True)
+result = dbtRunner().invoke(["build", "--target", "spark"])
+if not result.success:
+    sys.exit("dbt build --target spark failed")
+tables = [row.tableName for row in spark.sql("show tables in " + MART_SCHEMA).collect() if not row.isTemporary]
+
+
+class Cursor:
+    def execute(self, sql):
+        self.frame = spark.sql(sql)
+        self.description = [(name,) for name in self.frame.columns]
+
+    def fetchall(self):
+        return [tuple(row) for row in self.frame.collect()]
+
+
+marts = {{table: read_table(Cursor(), MART_SCHEMA + "." + table) for table in sorted(tables)}}
+raw_pings = sorted(tuple(row) for row in spark.table("raw.usage_pings").collect())
+Path({out!r}).write_bytes(pickle.dumps({{"marts": marts, "raw_pings": raw_pings}}))
+"""
+
+
+@dataclass
+class SparkBuild:
+    marts: Snapshot
+    raw_pings: list[tuple]
+
+
+def spark_build(raw_path: Path, work_dir: Path) -> SparkBuild:
+    """Load `raw_path`, build the project on Spark; its marts and raw.usage_pings rows."""
+    out = work_dir / "spark_marts.pickle"
+    env = engine_env("spark", work_dir, {"DBT_SPARK_DIR": str(work_dir / "spark")})
+    code = SPARK_PIPELINE.format(
+        scripts=str(PROJECT_ROOT / "scripts"),
+        tests=str(Path(__file__).parent),
+        raw_path=str(raw_path),
+        out=str(out),
+    )
+    run([sys.executable, "-c", code], env, "spark load + dbt build + read marts")
+    return SparkBuild(**pickle.loads(out.read_bytes()))

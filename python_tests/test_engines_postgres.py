@@ -1,0 +1,124 @@
+"""The project runs unchanged on PostgreSQL 15: the same marts as on DuckDB, row for
+row, and a BI role that can read the marts and nothing else.
+
+A throwaway cluster (initdb into a temporary directory, 127.0.0.1, a free port) is
+started for the session and removed at the end; Debian's postgresql is installed with
+apt-get when missing and the tests run as root.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import engines
+import pytest
+
+psycopg2 = pytest.importorskip("psycopg2", reason="psycopg2 is in requirements-engines.txt")
+from psycopg2 import errors  # noqa: E402
+
+BI_ROLE = "bi_reader"
+PRIVATE_SCHEMAS = ("raw", "staging", "intermediate", "methodology")
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[engines.PostgresCluster]:
+    reason = engines.ensure_postgres_binaries()
+    if reason:
+        pytest.skip(reason)
+    with engines.timed("postgres cluster start"):
+        cluster = engines.start_postgres()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> engines.Reference:
+    return engines.reference_build(tmp_path_factory.mktemp("engines"))
+
+
+@pytest.fixture(scope="session")
+def postgres_build(
+    postgres: engines.PostgresCluster, reference: engines.Reference, tmp_path_factory: pytest.TempPathFactory
+) -> engines.PostgresCluster:
+    """The reference landing zone loaded with the loader, then `dbt build --target postgres`."""
+    env = engines.engine_env("postgres", tmp_path_factory.mktemp("postgres"), postgres.env)
+    loader = [sys.executable, str(engines.LOADER), "--target", "postgres", "--raw-path", str(reference.raw_path)]
+    engines.run(loader, env, "postgres load")
+    engines.run([str(Path(sys.executable).parent / "dbt"), "build", "--target", "postgres"], env, "postgres dbt build")
+    return postgres
+
+
+def test_loader_keeps_every_ping_line_with_its_file_and_number(
+    postgres_build: engines.PostgresCluster, reference: engines.Reference
+) -> None:
+    expected = engines.raw_ping_lines(reference.raw_path)
+    with postgres_build.connect() as connection, connection.cursor() as cursor:
+        cursor.execute("select source_file, line_number, payload from raw.usage_pings")
+        assert sorted(cursor.fetchall()) == expected
+
+
+def test_marts_match_duckdb_row_for_row(postgres_build: engines.PostgresCluster, reference: engines.Reference) -> None:
+    problems = engines.mart_differences(reference.marts, postgres_build.marts())
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def as_bi_reader(postgres_build: engines.PostgresCluster) -> Iterator:
+    """A cursor of a session that has switched to the BI role (autocommit: a denied
+    statement does not poison the next one)."""
+    with postgres_build.connect() as connection:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute(f"set role {BI_ROLE}")
+            yield cursor
+
+
+def relations(cluster: engines.PostgresCluster, schemas: tuple[str, ...]) -> list[tuple[str, str]]:
+    with cluster.connect() as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "select table_schema, table_name from information_schema.tables where table_schema = any(%s) order by 1, 2",
+            [list(schemas)],
+        )
+        return cursor.fetchall()
+
+
+def test_bi_reader_is_a_group_role_without_login_or_powers(postgres_build: engines.PostgresCluster) -> None:
+    with postgres_build.connect() as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "select rolcanlogin, rolsuper, rolcreaterole, rolcreatedb, rolinherit from pg_roles where rolname = %s",
+            [BI_ROLE],
+        )
+        assert cursor.fetchall() == [(False, False, False, False, True)]
+
+
+def test_bi_reader_can_read_every_mart(postgres_build: engines.PostgresCluster, as_bi_reader) -> None:
+    marts = relations(postgres_build, (engines.MART_SCHEMA,))
+    assert len(marts) == len(postgres_build.marts()) > 0
+    for schema, table in marts:
+        as_bi_reader.execute(f'select count(*) from "{schema}"."{table}"')
+        assert as_bi_reader.fetchone()[0] >= 0
+
+
+def test_bi_reader_cannot_read_raw_staging_intermediate_or_seeds(
+    postgres_build: engines.PostgresCluster, as_bi_reader
+) -> None:
+    private = relations(postgres_build, PRIVATE_SCHEMAS)
+    assert {schema for schema, _ in private} == set(PRIVATE_SCHEMAS)
+    for schema, table in private:
+        with pytest.raises(errors.InsufficientPrivilege, match="permission denied"):
+            as_bi_reader.execute(f'select * from "{schema}"."{table}" limit 1')
+
+
+@pytest.mark.parametrize("schema", [engines.MART_SCHEMA, *PRIVATE_SCHEMAS, "public"])
+def test_bi_reader_cannot_create_tables(postgres_build: engines.PostgresCluster, as_bi_reader, schema: str) -> None:
+    with pytest.raises(errors.InsufficientPrivilege, match="permission denied"):
+        as_bi_reader.execute(f'create table "{schema}".bi_reader_was_here (id integer)')
+
+
+def test_bi_reader_cannot_change_or_drop_a_mart(postgres_build: engines.PostgresCluster, as_bi_reader) -> None:
+    with pytest.raises(errors.InsufficientPrivilege):
+        as_bi_reader.execute(f"delete from {engines.MART_SCHEMA}.dim_accounts")
+    with pytest.raises(errors.InsufficientPrivilege):
+        as_bi_reader.execute(f"drop table {engines.MART_SCHEMA}.dim_accounts")

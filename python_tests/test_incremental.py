@@ -1,0 +1,192 @@
+"""The scheduled job is incremental (docs/performance.md): a rerun after new pings land must give
+the marts a full refresh gives, pick up late pings, reject later deliveries of an id, and keep
+every raw line accounted for."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import copy_project, generate_landing_zone, mart_snapshot, query, run_dbt
+
+ACCOUNTS, MONTHS, SEED, START = 40, 5, 7, "2024-01"
+# Unit tests do not read data: leaving them out keeps these builds short.
+BUILD = ["build", "--exclude-resource-type", "unit_test"]
+
+
+def land_next_month(live: Path, following: Path) -> None:
+    """What the scheduled job sees: the next month's ping file arrives, the CSVs are replaced."""
+    for path in (following / "usage_pings").iterdir():
+        if not (live / "usage_pings" / path.name).exists():
+            shutil.copy2(path, live / "usage_pings" / path.name)
+    for path in following.glob("*.csv"):
+        shutil.copy2(path, live / path.name)
+
+
+def raw_lines(raw_path: Path) -> list[tuple[str, int, str]]:
+    """(file, line number, line) of every raw ping line."""
+    lines = []
+    for path in sorted((raw_path / "usage_pings").glob("*.ndjson")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            lines.append((path.name, number, line))
+    return lines
+
+
+def full_refresh_snapshot(raw_path: Path, database: Path, tmp_path: Path) -> dict[str, list[tuple]]:
+    """Marts of `dbt build --full-refresh` on a copy of `database`."""
+    copy = tmp_path / f"{database.stem}_full_refresh.duckdb"
+    shutil.copy(database, copy)
+    result = run_dbt([*BUILD, "--full-refresh"], raw_path, copy)
+    assert result.ok, result.output[-5000:]
+    return mart_snapshot(copy)
+
+
+def assert_lines_reconcile(raw_path: Path, database: Path) -> None:
+    accepted = query(database, "select count(*) from staging.stg_landing__usage_pings")[0][0]
+    rejected = query(database, "select count(*) from marts.dq_rejected_pings")[0][0]
+    assert accepted + rejected == len(raw_lines(raw_path))
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """A landing zone of MONTHS months built once, and the same zone one month later."""
+    root = tmp_path_factory.mktemp("incremental")
+    live = generate_landing_zone(root / "live", ACCOUNTS, MONTHS, SEED, start_month=START)
+    following = generate_landing_zone(root / "next", ACCOUNTS, MONTHS + 1, SEED, start_month=START)
+    database = root / "published.duckdb"
+    result = run_dbt(BUILD, live, database)
+    assert result.ok, result.output[-5000:]
+    return live, following, database
+
+
+@pytest.fixture
+def scheduled(published: tuple[Path, Path, Path], tmp_path: Path) -> tuple[Path, Path, Path]:
+    """Private copies of the published landing zone and database, and the next month's zone."""
+    live, following, database = published
+    shutil.copytree(live, tmp_path / "raw")
+    shutil.copy(database, tmp_path / "scheduled.duckdb")
+    return tmp_path / "raw", following, tmp_path / "scheduled.duckdb"
+
+
+def test_new_month_late_ping_and_redeliveries_match_a_full_refresh(
+    scheduled: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    raw_path, following, database = scheduled
+    stored = {(name, number): line for name, number, line in raw_lines(raw_path)}
+    land_next_month(raw_path, following)
+
+    # A late ping for the oldest month: the latest of its instance-month, with fewer users.
+    first_month = f"{START}-01"
+    uuid, ping_id, licensed = query(
+        database,
+        "select uuid, ping_id, license_user_count from intermediate.int_instance_monthly_pings "
+        "where reporting_month = ? and delivery_type = 'Self-Managed' and license_user_count >= 4 "
+        "and billable_user_count is not null and recorded_at < ? order by uuid limit 1",
+        [first_month, f"{START}-31 22:00:00"],
+    )[0]
+    late = json.loads(next(line for line in stored.values() if f'"id":"{ping_id}"' in line))
+    late.update(id="late-ping-1", recorded_at=f"{START}-31T23:59:59Z", active_user_count=licensed // 4)
+    late_line = json.dumps(late, separators=(",", ":"))
+    # Later deliveries of stored ids (a resend, a second copy of the late ping) are duplicates.
+    # A backfill file that sorts before every stored file holds the first delivery of its id:
+    # the stored line becomes the duplicate, exactly as in a full refresh.
+    (resent_file, resent_line), (backfilled_file, backfilled_line) = query(
+        database,
+        "select source_file, line_number from staging.stg_landing__usage_pings "
+        "where line_number = 5 and source_file in (?, ?) order by source_file",
+        ["2024-02.ndjson", "2024-03.ndjson"],
+    )
+    (raw_path / "usage_pings" / "late-deliveries.ndjson").write_text(
+        "\n".join([late_line, stored[(resent_file, resent_line)], late_line]) + "\n", encoding="utf-8"
+    )
+    (raw_path / "usage_pings" / "0000-backfill.ndjson").write_text(
+        stored[(backfilled_file, backfilled_line)] + "\n", encoding="utf-8"
+    )
+
+    result = run_dbt(BUILD, raw_path, database)
+    assert result.ok, result.output[-5000:]
+
+    chosen = query(
+        database,
+        "select ping_id from intermediate.int_instance_monthly_pings where uuid = ? and reporting_month = ?",
+        [uuid, first_month],
+    )
+    assert chosen == [("late-ping-1",)]
+    utilization = query(
+        database,
+        "select measure_value from marts.fct_instance_measures "
+        "where uuid = ? and reporting_month = ? and measure = 'license_utilization'",
+        [uuid, first_month],
+    )
+    assert utilization[0][0] == pytest.approx((licensed // 4) / licensed)
+    duplicates = set(
+        query(
+            database,
+            "select source_file, line_number from marts.dq_rejected_pings where rejection_reason = 'duplicate_id'",
+        )
+    )
+    assert {("late-deliveries.ndjson", 2), ("late-deliveries.ndjson", 3)} <= duplicates
+    assert (backfilled_file, backfilled_line) in duplicates
+    assert ("0000-backfill.ndjson", 1) not in duplicates
+    assert_lines_reconcile(raw_path, database)
+
+    incremental = mart_snapshot(database)
+    assert incremental == full_refresh_snapshot(raw_path, database, tmp_path)
+
+    # The next scheduled run, with nothing new, changes nothing.
+    result = run_dbt(BUILD, raw_path, database)
+    assert result.ok, result.output[-5000:]
+    assert mart_snapshot(database) == incremental
+    assert_lines_reconcile(raw_path, database)
+
+
+def test_pings_rejected_as_future_are_accepted_once_their_time_comes(
+    published: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    live, _, _ = published
+    # Built with a clock far behind: the pings of the last months look like they are from the future.
+    database = tmp_path / "clock.duckdb"
+    behind = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.datetime(2024, MONTHS - 1, 1)
+    early = ["--vars", json.dumps({"future_ping_tolerance_hours": -int(behind.total_seconds() // 3600)})]
+    result = run_dbt([*BUILD, *early], live, database)
+    assert result.ok, result.output[-5000:]
+    future = query(
+        database, "select count(*) from marts.dq_rejected_pings where rejection_reason = 'future_recorded_at'"
+    )
+    assert future[0][0] > len(raw_lines(live)) // MONTHS
+    assert_lines_reconcile(live, database)
+
+    result = run_dbt(BUILD, live, database)
+    assert result.ok, result.output[-5000:]
+    assert_lines_reconcile(live, database)
+    assert mart_snapshot(database) == full_refresh_snapshot(live, database, tmp_path)
+
+
+def test_remapped_metric_path_reparses_stored_pings(published: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    live, _, published_database = published
+    project = copy_project(tmp_path / "project")
+    catalog = project / "seeds" / "metric_catalog.csv"
+    old = "billable_user_count,active_user_count,"
+    assert old in catalog.read_text(encoding="utf-8").splitlines()
+    catalog.write_text(
+        catalog.read_text(encoding="utf-8").replace(old, "billable_user_count,license_user_count,"), encoding="utf-8"
+    )
+    database = tmp_path / "remapped.duckdb"
+    shutil.copy(published_database, database)
+
+    result = run_dbt(BUILD, live, database, project_dir=project)
+    assert result.ok, result.output[-5000:]
+    # Every instance now uses all its seats: license utilization is 1 wherever it is defined.
+    utilizations = query(
+        database,
+        "select distinct measure_value from marts.fct_instance_measures "
+        "where measure = 'license_utilization' and measure_value is not null",
+    )
+    assert utilizations == [(1.0,)]
+    fresh = tmp_path / "fresh.duckdb"
+    result = run_dbt(BUILD, live, fresh, project_dir=project)
+    assert result.ok, result.output[-5000:]
+    assert mart_snapshot(database) == mart_snapshot(fresh)

@@ -1,0 +1,430 @@
+"""Benchmark the scheduled job: a full `dbt build`, then the incremental build after a month lands.
+
+Usage::
+
+    python scripts/benchmark.py [--sizes 2500,10000,40000] [--months 24] [--out BENCHMARKS.md]
+    python scripts/benchmark.py --sizes 200,800          # a quick run, a few minutes
+
+For each size (accounts x months) the script:
+
+1. generates the landing zone twice with the same seed and start month: ``months`` months into
+   ``live/`` and ``months + 1`` months into ``next/`` (the generator reproduces shared months
+   byte for byte);
+2. times the *floor*: one DuckDB query that only reads and JSON-parses every raw ping of
+   ``live/`` the way the source does (median of three runs after a warm-up);
+3. runs ``dbt parse`` (not timed in the builds: the scheduled job keeps its parsed manifest),
+   then a full ``dbt build`` into a fresh DuckDB file;
+4. lands the next month in ``live/`` (copies its ping file, replaces the CSVs) and runs the
+   scheduled ``dbt build`` again on the same database: the incremental run;
+5. deletes the generated data and the database.
+
+Each build is measured for wall time, CPU time (user + system of dbt and its children) and peak
+memory: the RSS of the whole process tree, polled from /proc every 50 ms. Rows in are raw ping
+lines; rows out are the rows of every mart. Per-model times come from dbt's run_results.json.
+A tiny landing zone (``--fixed-accounts``) is built the same way first: its build time is the
+fixed cost of dbt (start-up, ~300 data tests), which no data-size optimisation removes.
+
+The Markdown report is printed and written to ``--out`` with the machine described.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import itertools
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import duckdb
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+GENERATOR = PROJECT_ROOT / "scripts" / "generate_landing_zone.py"
+DBT = Path(sys.executable).parent / "dbt"
+MART_SCHEMA = "marts"
+CSV_FILES = ("accounts.csv", "subscriptions.csv", "arr_monthly.csv", "instances.csv", "adoption_reasons.csv")
+# The floor reads the ping files exactly as the source does (models/staging/landing/_landing__sources.yml).
+FLOOR_SQL = """
+select count(*), sum(length(json_extract_string(case when json_valid(line) then line end, '$.id')))
+from read_csv('{path}/usage_pings/*.ndjson*', names = ['line'], header = false, skip = 0,
+    delim = chr(1), quote = '', escape = '', all_varchar = true, filename = true,
+    strict_mode = false, max_line_size = 67108864, buffer_size = 134217728)
+"""
+PAGE = os.sysconf("SC_PAGE_SIZE")
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Run:
+    """One measured command."""
+
+    wall_s: float
+    cpu_s: float
+    peak_rss_bytes: int
+    model_seconds: dict[str, float] = field(default_factory=dict)
+    elapsed_in_dbt_s: float = 0.0
+
+
+@dataclass
+class SizeResult:
+    accounts: int
+    months: int
+    rows_in_full: int
+    rows_in_incremental: int
+    new_month_lines: int
+    floor_s: float
+    parse_s: float
+    full: Run
+    incremental: Run
+    mart_rows_full: dict[str, int]
+    mart_rows_incremental: dict[str, int]
+
+
+def process_tree(root: int) -> list[int]:
+    """`root` and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    tree, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        tree.append(pid)
+        stack.extend(children.get(pid, []))
+    return tree
+
+
+def tree_rss(root: int) -> int:
+    total = 0
+    for pid in process_tree(root):
+        try:
+            with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
+                total += int(handle.read().split()[1]) * PAGE
+        except OSError:
+            continue
+    return total
+
+
+def measure(args: list[str], env: dict[str, str], cwd: Path, log: Path) -> Run:
+    """Run a command, polling the RSS of its process tree every 50 ms."""
+    peak = 0
+    began = time.perf_counter()
+    with log.open("w", encoding="utf-8") as out:
+        proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        done = threading.Event()
+
+        def poll() -> None:
+            nonlocal peak
+            while not done.is_set():
+                peak = max(peak, tree_rss(proc.pid))
+                done.wait(0.05)
+
+        poller = threading.Thread(target=poll, daemon=True)
+        poller.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        done.set()
+        poller.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - began
+    if proc.returncode != 0:
+        tail = log.read_text(encoding="utf-8", errors="replace")[-4000:]
+        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(args)}\n{tail}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, max(peak, usage.ru_maxrss * 1024))
+
+
+def dbt_env(raw_path: Path, database: Path, target_path: Path) -> dict[str, str]:
+    env = os.environ.copy()
+    env.update(
+        ADOPTION_RAW_PATH=str(raw_path),
+        DBT_DUCKDB_PATH=str(database),
+        DBT_PROFILES_DIR=str(PROJECT_ROOT),
+        DBT_TARGET="duckdb",
+        DBT_TARGET_PATH=str(target_path),
+        DBT_LOG_PATH=str(target_path / "logs"),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    )
+    return env
+
+
+def dbt_build(env: dict[str, str], target_path: Path, log: Path) -> Run:
+    run = measure([str(DBT), "build"], env, PROJECT_ROOT, log)
+    results = json.loads((target_path / "run_results.json").read_text(encoding="utf-8"))
+    run.elapsed_in_dbt_s = results["elapsed_time"]
+    for result in results["results"]:
+        unique_id = result["unique_id"]
+        if unique_id.startswith("model."):
+            run.model_seconds[unique_id.split(".")[-1]] = result["execution_time"]
+        else:
+            kind = unique_id.split(".")[0]
+            run.model_seconds[f"({kind}s)"] = run.model_seconds.get(f"({kind}s)", 0.0) + result["execution_time"]
+    return run
+
+
+def generate(out: Path, accounts: int, months: int, seed: int, start_month: str) -> None:
+    subprocess.run(
+        [sys.executable, str(GENERATOR), "--out", str(out), "--accounts", str(accounts), "--months", str(months),
+         "--seed", str(seed), "--start-month", start_month, "--quiet"],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+
+
+def ping_lines(raw_path: Path) -> int:
+    manifest = json.loads((raw_path / "_manifest.json").read_text(encoding="utf-8"))
+    return int(manifest["totals"]["lines"])
+
+
+def floor_seconds(raw_path: Path) -> float:
+    """Median of three timings (after one warm-up) of the read-and-parse-only query."""
+    sql = FLOOR_SQL.format(path=raw_path)
+    timings = []
+    with duckdb.connect() as con:
+        con.execute(sql).fetchall()
+        for _ in range(3):
+            began = time.perf_counter()
+            con.execute(sql).fetchall()
+            timings.append(time.perf_counter() - began)
+    return statistics.median(timings)
+
+
+def mart_rows(database: Path) -> dict[str, int]:
+    with duckdb.connect(str(database), read_only=True) as con:
+        tables = con.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = ? and table_type = 'BASE TABLE' order by 1",
+            [MART_SCHEMA],
+        ).fetchall()
+        return {name: con.execute(f'select count(*) from "{MART_SCHEMA}"."{name}"').fetchone()[0] for (name,) in tables}
+
+
+def land_next_month(live: Path, following: Path) -> int:
+    """Copy the ping file(s) `live` lacks and replace the CSVs; returns the new ping lines."""
+    new_lines = 0
+    for path in sorted((following / "usage_pings").iterdir()):
+        if not (live / "usage_pings" / path.name).exists():
+            shutil.copy2(path, live / "usage_pings" / path.name)
+            with path.open("rb") as handle:
+                new_lines += sum(1 for _ in handle)
+    for name in (*CSV_FILES, "_manifest.json"):
+        shutil.copy2(following / name, live / name)
+    return new_lines
+
+
+def benchmark_size(accounts: int, args: argparse.Namespace, workdir: Path) -> SizeResult:
+    root = workdir / f"a{accounts}"
+    live, following = root / "live", root / "next"
+    log = root / "logs"
+    log.mkdir(parents=True, exist_ok=True)
+    say(f"{accounts:,} accounts: generating {args.months} and {args.months + 1} months")
+    generate(live, accounts, args.months, args.seed, args.start_month)
+    generate(following, accounts, args.months + 1, args.seed, args.start_month)
+    rows_in = ping_lines(live)
+    floor = floor_seconds(live)
+    say(f"  floor (read + JSON-parse {rows_in:,} pings): {floor:.2f} s")
+
+    database, target_path = root / "adoption.duckdb", root / "target"
+    env = dbt_env(live, database, target_path)
+    parse = measure([str(DBT), "parse"], env, PROJECT_ROOT, log / "parse.log")
+    full = dbt_build(env, target_path, log / "full.log")
+    rows_full = mart_rows(database)
+    say(f"  full build: {full.wall_s:.1f} s, peak {full.peak_rss_bytes / 2**30:.2f} GiB")
+
+    new_lines = land_next_month(live, following)
+    incremental = dbt_build(env, target_path, log / "incremental.log")
+    rows_incremental = mart_rows(database)
+    say(f"  incremental build (+{new_lines:,} lines): {incremental.wall_s:.1f} s")
+    result = SizeResult(
+        accounts=accounts,
+        months=args.months,
+        rows_in_full=rows_in,
+        rows_in_incremental=ping_lines(live),
+        new_month_lines=new_lines,
+        floor_s=floor,
+        parse_s=parse.wall_s,
+        full=full,
+        incremental=incremental,
+        mart_rows_full=rows_full,
+        mart_rows_incremental=rows_incremental,
+    )
+    if not args.keep:
+        shutil.rmtree(root)
+    return result
+
+
+def machine() -> list[tuple[str, str]]:
+    cpu = "unknown"
+    with open("/proc/cpuinfo", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo", encoding="utf-8") as handle:
+        mem_kib = int(handle.readline().split()[1])
+    return [
+        ("Date (UTC)", dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M")),
+        ("CPU", f"{cpu}, {os.cpu_count()} cores"),
+        ("RAM", f"{mem_kib / 2**20:.1f} GiB"),
+        ("OS", platform.platform()),
+        ("Python", platform.python_version()),
+        ("duckdb", duckdb.__version__),
+        ("dbt-core / dbt-duckdb", f"{metadata.version('dbt-core')} / {metadata.version('dbt-duckdb')}"),
+        ("Load average at start (1/5/15 min)", " / ".join(f"{x:.2f}" for x in os.getloadavg())),
+    ]
+
+
+def gib(n: int) -> str:
+    return f"{n / 2**30:.2f}"
+
+
+def top_models(run: Run, count: int) -> str:
+    ranked = sorted(run.model_seconds.items(), key=lambda item: -item[1])[:count]
+    return ", ".join(f"{name} {seconds:.1f}" for name, seconds in ranked)
+
+
+def report(results: list[SizeResult], fixed: Run | None, args: argparse.Namespace, info: list) -> str:
+    lines = ["# Benchmarks", "", "Written by `scripts/benchmark.py` (see docs/performance.md for how to read it).", ""]
+    lines += ["## Machine", "", "| | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in info]
+    lines += [f"| Load average at end | {' / '.join(f'{x:.2f}' for x in os.getloadavg())} |", ""]
+    lines += [
+        "## Scheduled job",
+        "",
+        f"Seed {args.seed}, start month {args.start_month}; full build over {args.months} months, then the "
+        f"incremental build after month {args.months + 1} lands. Times are wall-clock seconds; CPU is user + "
+        "system seconds of dbt and its children; peak memory is the RSS of the whole process tree.",
+        "",
+        "| accounts | raw ping lines | floor (s) | full build (s) | full ÷ floor | full CPU (s) | full peak (GiB) "
+        "| new lines | incremental (s) | incremental ÷ full | incremental CPU (s) | incremental peak (GiB) "
+        "| mart rows |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.accounts:,} | {r.rows_in_full:,} | {r.floor_s:.2f} | {r.full.wall_s:.1f} "
+            f"| {r.full.wall_s / r.floor_s:.1f} | {r.full.cpu_s:.1f} | {gib(r.full.peak_rss_bytes)} "
+            f"| {r.new_month_lines:,} | {r.incremental.wall_s:.1f} | {r.incremental.wall_s / r.full.wall_s:.0%} "
+            f"| {r.incremental.cpu_s:.1f} | {gib(r.incremental.peak_rss_bytes)} "
+            f"| {sum(r.mart_rows_incremental.values()):,} |"
+        )
+    lines.append("")
+    if fixed is not None:
+        lines += [
+            f"Fixed cost: a full build of a {args.fixed_accounts}-account landing zone takes {fixed.wall_s:.1f} s "
+            f"({fixed.cpu_s:.1f} s CPU, peak {gib(fixed.peak_rss_bytes)} GiB): dbt start-up and ~300 nodes, "
+            "whatever the data size. Net of it:",
+            "",
+            "| accounts | (full - fixed) ÷ floor | (incremental - fixed) ÷ (full - fixed) |",
+            "|---:|---:|---:|",
+        ]
+        for r in results:
+            net_full = r.full.wall_s - fixed.wall_s
+            net_incremental = r.incremental.wall_s - fixed.wall_s
+            lines.append(f"| {r.accounts:,} | {net_full / r.floor_s:.1f} | {net_incremental / net_full:.0%} |")
+        lines.append("")
+    if len(results) > 1:
+        lines += ["Scaling of the full build:", ""]
+        for small, large in itertools.pairwise(results):
+            lines.append(
+                f"* {large.accounts:,} ÷ {small.accounts:,} accounts: {large.full.wall_s / small.full.wall_s:.2f}x "
+                f"wall, {large.rows_in_full / small.rows_in_full:.2f}x rows in"
+            )
+        lines.append("")
+    lines += targets(results)
+    lines += ["## Mart rows after the incremental build", ""]
+    names = sorted({name for r in results for name in r.mart_rows_incremental})
+    lines += ["| mart | " + " | ".join(f"{r.accounts:,}" for r in results) + " |"]
+    lines += ["|---|" + "---:|" * len(results)]
+    for name in names:
+        lines.append(f"| {name} | " + " | ".join(f"{r.mart_rows_incremental.get(name, 0):,}" for r in results) + " |")
+    lines.append("| **total** | " + " | ".join(f"{sum(r.mart_rows_incremental.values()):,}" for r in results) + " |")
+    lines += ["", "## Where the time goes (seconds per node, from run_results.json; 2 dbt threads)", ""]
+    lines += [
+        "| accounts | build | `dbt parse` (s) | time in dbt nodes (s) | slowest nodes |",
+        "|---:|---|---:|---:|---|",
+    ]
+    for r in results:
+        for label, run in (("full", r.full), ("incremental", r.incremental)):
+            lines.append(
+                f"| {r.accounts:,} | {label} | {r.parse_s:.1f} | {run.elapsed_in_dbt_s:.1f} | {top_models(run, 8)} |"
+            )
+    lines.append("")
+    return "\n".join(lines)
+
+
+def targets(results: list[SizeResult]) -> list[str]:
+    """The targets of docs/performance.md, for the sizes that were run."""
+    by_size = {r.accounts: r for r in results}
+    rows = []
+    if 10_000 in by_size:
+        r = by_size[10_000]
+        rows.append(
+            ("full build <= 3x the floor (10,000)", f"{r.full.wall_s / r.floor_s:.1f}x", r.full.wall_s <= 3 * r.floor_s)
+        )
+        share = r.incremental.wall_s / r.full.wall_s
+        rows.append(("incremental month <= 15% of a full build (10,000)", f"{share:.0%}", share <= 0.15))
+    if 40_000 in by_size:
+        peak = max(by_size[40_000].full.peak_rss_bytes, by_size[40_000].incremental.peak_rss_bytes)
+        rows.append(("peak memory <= 4 GiB (40,000)", f"{gib(peak)} GiB", peak <= 4 * 2**30))
+    if 10_000 in by_size and 40_000 in by_size:
+        ratio = by_size[40_000].full.wall_s / by_size[10_000].full.wall_s
+        rows.append(("40,000 ÷ 10,000 full-build time <= 4.5", f"{ratio:.2f}", ratio <= 4.5))
+    if not rows:
+        return []
+    lines = ["## Targets", "", "| target | measured | met |", "|---|---:|---|"]
+    lines += [f"| {name} | {value} | {'yes' if met else '**no**'} |" for name, value, met in rows]
+    return [*lines, ""]
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", default="2500,10000,40000", help="comma-separated account counts")
+    p.add_argument("--months", type=int, default=24, help="months of the full build (one more lands)")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--start-month", default="2024-01", help="fixed, so both landing zones share months")
+    p.add_argument("--fixed-accounts", type=int, default=10, help="size of the fixed-cost build (0: skip)")
+    p.add_argument("--workdir", type=Path, help="scratch directory (default: a new temporary one)")
+    p.add_argument("--out", type=Path, default=PROJECT_ROOT / "BENCHMARKS.md", help="report file")
+    p.add_argument("--keep", action="store_true", help="keep generated data and databases")
+    args = p.parse_args(argv)
+    args.sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    info = machine()
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="adoption_benchmark_"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    fixed = None
+    if args.fixed_accounts:
+        say(f"fixed cost: {args.fixed_accounts} accounts")
+        fixed = benchmark_size(args.fixed_accounts, args, workdir).full
+    results = [benchmark_size(accounts, args, workdir) for accounts in args.sizes]
+    text = report(results, fixed, args, info)
+    print(text)
+    args.out.write_text(text, encoding="utf-8")
+    if not args.keep and args.workdir is None:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
