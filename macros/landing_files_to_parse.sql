@@ -50,3 +50,58 @@
     {% endset %}
     {{ return(run_query(query).columns[0].values() | list) }}
 {% endmacro %}
+
+{#-
+    The stored files (not in `files`) holding an accepted line whose id may
+    now have an earlier delivery: the id is in one of `files` (about to be
+    parsed) or on a stored line rejected as future_recorded_at (which becomes
+    valid once the clock passes it). Parsing those files again reads the raw
+    line of an accepted line that turns into a duplicate_id reject: the
+    stored table keeps raw lines of rejected lines only. Some of these files
+    may not change at all; parsing them again is then only extra work.
+-#}
+{% macro landing_files_with_redelivered_ids(source_relation, stored_relation, files) %}
+    {% if not execute %}
+        {{ return([]) }}
+    {% endif %}
+    {% set quoted = [] %}
+    {% for file in files %}{% do quoted.append("'" ~ file | replace("'", "''") ~ "'") %}{% endfor %}
+    {% set query %}
+        with
+
+        {% if files %}
+        incoming_ids as (
+            select
+                nullif(trim({{ array_element(json_extract_paths('payload', ['id']), 1) }}), '') as ping_id
+            from (
+                select payload
+                from {{ source_relation }}
+                where source_file in ({{ quoted | join(', ') }})
+            ) as incoming
+            where coalesce({{ json_is_valid('payload') }}, false)
+        ),
+        {% endif %}
+
+        redelivered_ids as (
+            {% if files %}
+            select ping_id from incoming_ids
+            union
+            {% endif %}
+            select ping_id
+            from {{ stored_relation }}
+            where rejection_reason = 'future_recorded_at'
+        )
+
+        select distinct stored.source_file
+        from {{ stored_relation }} as stored
+        inner join redelivered_ids
+            on stored.ping_id = redelivered_ids.ping_id
+        where
+            stored.rejection_reason is null
+            {% if files %}
+            and stored.source_file not in ({{ quoted | join(', ') }})
+            {% endif %}
+        order by stored.source_file
+    {% endset %}
+    {{ return(run_query(query).columns[0].values() | list) }}
+{% endmacro %}

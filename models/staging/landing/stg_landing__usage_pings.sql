@@ -1,4 +1,11 @@
-{#- Accepted pings: one row per distinct ping id, typed, metrics negative-to-NULL. -#}
+-- depends_on: {{ ref('metric_catalog') }}
+{#-
+    Accepted pings: one row per distinct ping id, typed, metrics
+    negative-to-NULL. The raw line is not carried: an accepted line lives on
+    in its typed columns (the parsed model keeps raw lines of rejects only).
+-#}
+{%- set catalog = metric_catalog_rows() %}
+
 with
 
 parsed as (
@@ -9,7 +16,21 @@ parsed as (
 
 final as (
 
-    select * from parsed
+    select
+        source_file,
+        line_number,
+        ping_id,
+        uuid,
+        hostname,
+        recorded_at_text,
+        recorded_at,
+        reporting_month,
+        gitlab_version,
+        license_subscription_id,
+        {%- for metric in catalog %}
+        {{ metric.metric }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from parsed
     where rejection_reason is null
 
 )

@@ -11,8 +11,14 @@
     replaces all the rows of those files. The rules that depend on other lines
     or on the clock (duplicate ids, future recorded_at) are re-evaluated over
     every stored line; a stored file with a line whose reason changes is
-    rewritten whole. The result equals a full refresh, except that the lines of
-    a file removed from the landing zone stay until `--full-refresh`.
+    rewritten whole, and a stored file with an accepted line whose id is
+    delivered again is parsed again. The result equals a full refresh, except
+    that the lines of a file removed from the landing zone stay until
+    `--full-refresh`.
+
+    The raw line (`payload`) is kept for rejected lines only: accepted lines
+    live on in their typed columns, and storing every raw line again was the
+    largest write of a build (docs/performance.md).
 -#}
 {%- set header_fields = [
     ('ping_id', 'id'),
@@ -40,8 +46,11 @@
     **incremental_replace_config('source_file')
 ) }}
 {%- if is_incremental() %}
-{%- set files_to_parse = landing_files_to_parse(
+{%- set changed_files = landing_files_to_parse(
     source('landing', 'usage_pings'), this, 'metric_catalog_hash', catalog_hash
+) %}
+{%- set files_to_parse = changed_files + landing_files_with_redelivered_ids(
+    source('landing', 'usage_pings'), this, changed_files
 ) %}
 {%- set quoted_files = [] %}
 {%- for file in files_to_parse %}{% do quoted_files.append("'" ~ file | replace("'", "''") ~ "'") %}{% endfor %}
@@ -50,7 +59,9 @@
 
 with
 
-source as (
+-- Materialized: the numbered read of the landing files runs on one thread;
+-- the parsing above it then runs on every core (docs/performance.md).
+source as {{ materialized_cte() }} (
 
     select * from {{ source('landing', 'usage_pings') }}
     {%- if is_incremental() %}
@@ -65,7 +76,6 @@ checked as (
         source_file,
         line_number,
         payload,
-        coalesce(trim(payload), '') = '' as is_empty_line,
         coalesce({{ json_is_valid('payload') }}, false) as is_valid_json
     from source
 
@@ -77,7 +87,6 @@ extracted as (
         source_file,
         line_number,
         payload,
-        is_empty_line,
         is_valid_json,
         case
             when is_valid_json then {{ json_extract_paths('payload', paths) }}
@@ -92,7 +101,6 @@ typed as (
         source_file,
         line_number,
         payload,
-        is_empty_line,
         is_valid_json,
         {%- for column_name, path in header_fields %}
         nullif(trim({{ array_element('extracted_fields', loop.index) }}), '') as {{ column_name }},
@@ -112,8 +120,10 @@ classified as (
     select
         *,
         case
-            when is_empty_line then 'empty_line'
-            when not is_valid_json then 'malformed_json'
+            -- Whitespace is never valid JSON: only the rare invalid lines are
+            -- trimmed (a copy of each line cost more than parsing it).
+            when not is_valid_json then
+                case when coalesce(trim(payload), '') = '' then 'empty_line' else 'malformed_json' end
             when ping_id is null then 'missing_id'
             when uuid is null then 'missing_uuid'
             when recorded_at_text is null then 'missing_recorded_at'
@@ -124,50 +134,47 @@ classified as (
 
 ),
 
--- Lines that passed every check compete for their id: the first delivery (by
--- file, then line) is kept, later ones are duplicates.
-{%- if not is_incremental() %}
--- A full build ranks every line in one window over `classified` (read once:
--- a second reader would make the engine materialize it, payloads included).
-
-parsed as (
+-- Read twice below (ranking, output), so kept once; without the payloads of
+-- lines that pass the checks (nearly all of them): the few that turn out to
+-- be later deliveries of an id take theirs from `source`.
+validated as {{ materialized_cte() }} (
 
     select
         source_file,
         line_number,
-        payload,
+        case when validation_failure is not null then payload end as payload,
         ping_id,
         uuid,
         hostname,
         recorded_at_text,
         recorded_at,
-        {{ month_start('recorded_at') }} as reporting_month,
         gitlab_version,
         license_subscription_id,
         {%- for metric in catalog %}
         {{ metric.metric }},
         {%- endfor %}
-        case
-            when validation_failure is not null then validation_failure
-            when row_number() over (
-                partition by case when validation_failure is null then ping_id end
-                order by source_file, line_number
-            ) > 1 then 'duplicate_id'
-        end as rejection_reason,
-        '{{ catalog_hash }}' as metric_catalog_hash
+        validation_failure
     from classified
 
 ),
 
-final as (
+-- Lines that passed every check compete for their id: the first delivery (by
+-- file, then line) is kept, later ones are duplicates. Ranked on the three
+-- columns ranking needs{% if is_incremental() %}, with the stored lines{% endif %}.
+{%- if not is_incremental() %}
 
-    select * from parsed
+deliveries as (
 
-)
+    select
+        source_file,
+        line_number,
+        ping_id
+    from validated
+    where validation_failure is null
+
+),
 
 {%- else %}
--- An incremental run ranks the new lines with the stored ones, on the few
--- columns ranking needs, and only the ids delivered more than once.
 
 -- Lines stored by earlier runs, of the files not parsed again. Only their
 -- future check can change (the build start moves); the other checks stand.
@@ -195,7 +202,7 @@ deliveries as (
         source_file,
         line_number,
         ping_id
-    from classified
+    from validated
     where validation_failure is null
 
     union all
@@ -209,14 +216,7 @@ deliveries as (
 
 ),
 
-repeated_ids as (
-
-    select ping_id
-    from deliveries
-    group by ping_id
-    having count(*) > 1
-
-),
+{%- endif %}
 
 later_deliveries as (
 
@@ -225,48 +225,66 @@ later_deliveries as (
         line_number
     from (
         select
-            deliveries.source_file,
-            deliveries.line_number,
-            row_number() over (
-                partition by deliveries.ping_id
-                order by deliveries.source_file, deliveries.line_number
-            ) as delivery_rank
+            source_file,
+            line_number,
+            row_number() over (partition by ping_id order by source_file, line_number) as delivery_rank
         from deliveries
-        inner join repeated_ids
-            on deliveries.ping_id = repeated_ids.ping_id
     ) as ranked
     where delivery_rank > 1
+
+),
+
+duplicates as (
+
+    select
+        later_deliveries.source_file,
+        later_deliveries.line_number,
+        source.payload
+    from later_deliveries
+    inner join source
+        on later_deliveries.source_file = source.source_file
+        and later_deliveries.line_number = source.line_number
 
 ),
 
 parsed as (
 
     select
-        classified.source_file,
-        classified.line_number,
-        classified.payload,
-        classified.ping_id,
-        classified.uuid,
-        classified.hostname,
-        classified.recorded_at_text,
-        classified.recorded_at,
-        {{ month_start('classified.recorded_at') }} as reporting_month,
-        classified.gitlab_version,
-        classified.license_subscription_id,
+        validated.source_file,
+        validated.line_number,
+        coalesce(validated.payload, duplicates.payload) as payload,
+        validated.ping_id,
+        validated.uuid,
+        validated.hostname,
+        validated.recorded_at_text,
+        validated.recorded_at,
+        {{ month_start('validated.recorded_at') }} as reporting_month,
+        validated.gitlab_version,
+        validated.license_subscription_id,
         {%- for metric in catalog %}
-        classified.{{ metric.metric }},
+        validated.{{ metric.metric }},
         {%- endfor %}
         coalesce(
-            classified.validation_failure,
-            case when later_deliveries.line_number is not null then 'duplicate_id' end
+            validated.validation_failure,
+            case when duplicates.line_number is not null then 'duplicate_id' end
         ) as rejection_reason,
         '{{ catalog_hash }}' as metric_catalog_hash
-    from classified
-    left join later_deliveries
-        on classified.source_file = later_deliveries.source_file
-        and classified.line_number = later_deliveries.line_number
+    from validated
+    left join duplicates
+        on validated.source_file = duplicates.source_file
+        and validated.line_number = duplicates.line_number
 
 ),
+
+{%- if not is_incremental() %}
+
+final as (
+
+    select * from parsed
+
+)
+
+{%- else %}
 
 restated as (
 
@@ -285,7 +303,9 @@ restated as (
 
 ),
 
--- Stored files with a line whose reason changes are written again, whole.
+-- Stored files with a line whose reason changes are written again, whole. An
+-- accepted stored line never becomes a duplicate here: its file is parsed
+-- again instead (macros/landing_files_to_parse.sql), so its payload is read.
 restated_files as (
 
     select distinct source_file
@@ -311,6 +331,8 @@ final as (
         {%- for column_name in stored_columns %}
         {%- if column_name == 'rejection_reason' %}
         restated.rejection_reason{% if not loop.last %},{% endif %}
+        {%- elif column_name == 'payload' %}
+        case when restated.rejection_reason is not null then previous.payload end as payload,
         {%- else %}
         previous.{{ column_name }}{% if not loop.last %},{% endif %}
         {%- endif %}
