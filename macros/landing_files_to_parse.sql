@@ -64,8 +64,6 @@
     {% if not execute %}
         {{ return([]) }}
     {% endif %}
-    {% set quoted = [] %}
-    {% for file in files %}{% do quoted.append("'" ~ file | replace("'", "''") ~ "'") %}{% endfor %}
     {% set query %}
         with
 
@@ -76,7 +74,7 @@
             from (
                 select payload
                 from {{ source_relation }}
-                where source_file in ({{ quoted | join(', ') }})
+                where source_file in {{ sql_string_list(files) }}
             ) as incoming
             where coalesce({{ json_is_valid('payload') }}, false)
         ),
@@ -99,7 +97,7 @@
         where
             stored.rejection_reason is null
             {% if files %}
-            and stored.source_file not in ({{ quoted | join(', ') }})
+            and stored.source_file not in {{ sql_string_list(files) }}
             {% endif %}
         order by stored.source_file
     {% endset %}

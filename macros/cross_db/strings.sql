@@ -30,3 +30,21 @@
         )
     end
 {%- endmacro %}
+
+
+{#-
+    A parenthesized SQL list of string literals, for `x in {{ ... }}`:
+    `('a.ndjson', 'b.ndjson')`. Quotes in the values are escaped the
+    engine's way (Spark reads '' as two adjacent literals, not a quote).
+-#}
+{% macro sql_string_list(values) -%}
+    {{ return(adapter.dispatch('sql_string_list', 'adoption_scoring')(values)) }}
+{%- endmacro %}
+
+{% macro default__sql_string_list(values) -%}
+    ({% for value in values %}'{{ value | replace("'", "''") }}'{% if not loop.last %}, {% endif %}{% endfor %})
+{%- endmacro %}
+
+{% macro spark__sql_string_list(values) -%}
+    ({% for value in values %}'{{ value | replace('\\', '\\\\') | replace("'", "\\'") }}'{% if not loop.last %}, {% endif %}{% endfor %})
+{%- endmacro %}

@@ -52,9 +52,7 @@
 {%- set files_to_parse = changed_files + landing_files_with_redelivered_ids(
     source('landing', 'usage_pings'), this, changed_files
 ) %}
-{%- set quoted_files = [] %}
-{%- for file in files_to_parse %}{% do quoted_files.append("'" ~ file | replace("'", "''") ~ "'") %}{% endfor %}
-{%- set file_list_sql = '(' ~ quoted_files | join(', ') ~ ')' %}
+{%- set file_list_sql = sql_string_list(files_to_parse) %}
 {%- endif %}
 
 with
