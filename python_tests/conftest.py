@@ -1,11 +1,15 @@
 """Shared fixtures: generated landing zones, dbt runs, throwaway project copies.
 
 Every dbt call runs in a subprocess from a project directory with
-ADOPTION_RAW_PATH and DBT_DUCKDB_PATH set, exactly as the scheduled job does.
+ADOPTION_RAW_PATH, DBT_DUCKDB_PATH and ADOPTION_SERVING_PATH set, exactly as the
+scheduled job does. A build database `X.duckdb` publishes to `X_serving.duckdb`
+beside it (`serving_path`): tests read what they compute from the build database
+(schema `marts_build`) and what BI tools see from the published file (`marts`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -19,7 +23,8 @@ import pytest
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 GENERATOR = PROJECT_ROOT / "scripts" / "generate_landing_zone.py"
 BIN = Path(sys.executable).parent
-MART_SCHEMA = "marts"
+MART_SCHEMA = "marts"  # in the published file
+BUILD_SCHEMA = "marts_build"  # in the build database
 # Copied into throwaway projects; everything else (venv, data, target) is not.
 PROJECT_ENTRIES = (
     "dbt_project.yml",
@@ -30,6 +35,7 @@ PROJECT_ENTRIES = (
     "tests",
     "analyses",
     "scripts",
+    "plugins",
 )
 
 
@@ -53,6 +59,42 @@ def generate_landing_zone(out: Path, accounts: int, months: int, seed: int = 42,
     return out
 
 
+def serving_path(database: Path) -> Path:
+    """The published file of a build database (the tests' convention)."""
+    return database.with_name(f"{database.stem}_serving.duckdb")
+
+
+def copy_database(source: Path, destination: Path) -> Path:
+    """A copy of a build database and of its published file, when there is one."""
+    shutil.copy(source, destination)
+    if serving_path(source).exists():
+        shutil.copy(serving_path(source), serving_path(destination))
+    return destination
+
+
+def published_digest(database: Path) -> str | None:
+    """sha256 of the published file's bytes (None when nothing was ever published)."""
+    path = serving_path(database)
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+
+
+def dbt_env(raw_path: Path, database: Path, project_dir: Path, extra_env: dict[str, str] | None) -> dict[str, str]:
+    """The environment of a dbt process on a landing zone and a DuckDB build database."""
+    env = os.environ.copy()
+    env.update(
+        ADOPTION_RAW_PATH=str(raw_path),
+        DBT_DUCKDB_PATH=str(database),
+        ADOPTION_SERVING_PATH=str(serving_path(database)),
+        DBT_PROFILES_DIR=str(project_dir),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        DBT_TARGET_PATH=str(database.parent / f"target_{database.stem}"),
+        DBT_LOG_PATH=str(database.parent / f"logs_{database.stem}"),
+        DBT_TARGET="duckdb",
+    )
+    env.update(extra_env or {})
+    return env
+
+
 def run_dbt(
     args: list[str],
     raw_path: Path,
@@ -61,21 +103,10 @@ def run_dbt(
     extra_env: dict[str, str] | None = None,
 ) -> DbtResult:
     """Run `dbt <args>` from `project_dir` against a landing zone and a DuckDB file."""
-    env = os.environ.copy()
-    env.update(
-        ADOPTION_RAW_PATH=str(raw_path),
-        DBT_DUCKDB_PATH=str(database),
-        DBT_PROFILES_DIR=str(project_dir),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-        DBT_TARGET_PATH=str(database.parent / f"target_{database.stem}"),
-        DBT_LOG_PATH=str(database.parent / f"logs_{database.stem}"),
-        DBT_TARGET="duckdb",
-    )
-    env.update(extra_env or {})
     proc = subprocess.run(
         [str(BIN / "dbt"), *args],
         cwd=project_dir,
-        env=env,
+        env=dbt_env(raw_path, database, project_dir, extra_env),
         capture_output=True,
         text=True,
     )
@@ -101,19 +132,20 @@ def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
 
 
 def mart_snapshot(database: Path) -> dict[str, list[tuple]]:
-    """Every mart table's full content, rows sorted: equal snapshots = identical marts."""
-    with duckdb.connect(str(database), read_only=True) as con:
+    """Every published mart's full content, rows sorted, without `build_id` (which differs
+    between builds by design) and without `publication_log`: equal snapshots = the same marts."""
+    with duckdb.connect(str(serving_path(database)), read_only=True) as con:
         tables = [
             name
             for (name,) in con.execute(
                 "select table_name from information_schema.tables "
-                "where table_schema = ? and table_type = 'BASE TABLE' order by 1",
+                "where table_schema = ? and table_type = 'BASE TABLE' and table_name <> 'publication_log' order by 1",
                 [MART_SCHEMA],
             ).fetchall()
         ]
         snapshot = {}
         for table in tables:
-            rows = con.execute(f'select * from "{MART_SCHEMA}"."{table}"').fetchall()
+            rows = con.execute(f'select * exclude (build_id) from "{MART_SCHEMA}"."{table}"').fetchall()
             snapshot[table] = sorted(rows, key=repr)
         return snapshot
 

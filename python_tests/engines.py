@@ -26,7 +26,11 @@ from typing import Any
 import duckdb
 from conftest import PROJECT_ROOT, generate_landing_zone, run_dbt
 
-MART_SCHEMA = "marts"
+MART_SCHEMA = "marts"  # published, on every engine
+BUILD_SCHEMA = "marts_build"  # where the DuckDB reference's marts are built
+# Not compared between engines: each build has its own id and its own log row.
+PER_BUILD_COLUMNS = {"build_id"}
+PER_BUILD_TABLES = {"publication_log"}
 LOADER = PROJECT_ROOT / "scripts" / "load_landing_zone.py"
 # Small on purpose (engine start-up dominates); months in the past, because pings
 # stamped after the build start are rejected.
@@ -76,10 +80,10 @@ def reference_build(root: Path) -> Reference:
                 for (name,) in connection.execute(
                     "select table_name from information_schema.tables "
                     "where table_schema = ? and table_type = 'BASE TABLE' order by 1",
-                    [MART_SCHEMA],
+                    [BUILD_SCHEMA],
                 ).fetchall()
             ]
-            marts = {table: read_table(connection.cursor(), f'"{MART_SCHEMA}"."{table}"') for table in tables}
+            marts = {table: read_table(connection.cursor(), f'"{BUILD_SCHEMA}"."{table}"') for table in tables}
         # An empty mart would make the engines' comparison vacuous.
         assert marts and all(rows for _, rows in marts.values()), {t: len(rows) for t, (_, rows) in marts.items()}
         _cache["reference"] = Reference(raw_path, database, marts)
@@ -99,10 +103,13 @@ def raw_ping_lines(raw_path: Path) -> list[tuple[str, int, str | None]]:
 
 
 def read_table(cursor, relation: str) -> tuple[list[str], list[tuple]]:
-    """Column names and sorted rows of a relation, through any DB-API cursor."""
+    """Column names and sorted rows of a relation, through any DB-API cursor, without the
+    columns that differ between builds by design."""
     cursor.execute(f"select * from {relation}")
     columns = [column[0] for column in cursor.description]
-    return columns, sort_rows(cursor.fetchall())
+    kept = [index for index, name in enumerate(columns) if name not in PER_BUILD_COLUMNS]
+    rows = [tuple(row[index] for index in kept) for row in cursor.fetchall()]
+    return [columns[index] for index in kept], sort_rows(rows)
 
 
 def sort_key(value: Any) -> tuple:
@@ -284,7 +291,7 @@ class PostgresCluster:
                 "where table_schema = %s and table_type = 'BASE TABLE' order by 1",
                 [MART_SCHEMA],
             )
-            tables = [name for (name,) in cursor.fetchall()]
+            tables = [name for (name,) in cursor.fetchall() if name not in PER_BUILD_TABLES]
             return {table: read_table(cursor, f'"{MART_SCHEMA}"."{table}"') for table in tables}
 
 
@@ -336,7 +343,7 @@ from pathlib import Path
 sys.path.insert(0, {scripts!r})
 sys.path.insert(0, {tests!r})
 import load_landing_zone as loader
-from engines import MART_SCHEMA, read_table
+from engines import MART_SCHEMA, PER_BUILD_TABLES, read_table
 from dbt.cli.main import dbtRunner
 
 spark = loader.spark_session(loader.profile_output("spark"))
@@ -344,7 +351,11 @@ print(loader.load_spark(Path({raw_path!r}), spark), flush=True)
 result = dbtRunner().invoke(["build", "--target", "spark"])
 if not result.success:
     sys.exit("dbt build --target spark failed")
-tables = [row.tableName for row in spark.sql("show tables in " + MART_SCHEMA).collect() if not row.isTemporary]
+tables = [
+    row.tableName
+    for row in spark.sql("show tables in " + MART_SCHEMA).collect()
+    if not row.isTemporary and row.tableName not in PER_BUILD_TABLES
+]
 
 
 class Cursor:

@@ -62,7 +62,7 @@ def test_package_use_case_from_seed_rows_only(generated_build: Build, tmp_path: 
     colors = dict(
         query(
             database,
-            "select use_case_color, count(*) from marts.fct_instance_use_case_health "
+            "select use_case_color, count(*) from marts_build.fct_instance_use_case_health "
             "where use_case = 'Package' group by 1",
         )
     )
@@ -71,7 +71,7 @@ def test_package_use_case_from_seed_rows_only(generated_build: Build, tmp_path: 
     # The measure is the ratio of the two payload values of the ping that counts.
     values = query(
         database,
-        "select uuid, strftime(reporting_month, '%Y-%m'), measure_value from marts.fct_instance_measures "
+        "select uuid, strftime(reporting_month, '%Y-%m'), measure_value from marts_build.fct_instance_measures "
         "where measure = 'package_registry_utilization' and measure_value is not null",
     )
     pings = latest_pings(generated_build.raw_path)

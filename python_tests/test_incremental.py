@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import copy_project, generate_landing_zone, mart_snapshot, query, run_dbt
+from conftest import copy_database, copy_project, generate_landing_zone, mart_snapshot, query, run_dbt
 
 ACCOUNTS, MONTHS, SEED, START = 40, 5, 7, "2024-01"
 # Unit tests do not read data: leaving them out keeps these builds short.
@@ -38,7 +38,7 @@ def raw_lines(raw_path: Path) -> list[tuple[str, int, str]]:
 def full_refresh_snapshot(raw_path: Path, database: Path, tmp_path: Path) -> dict[str, list[tuple]]:
     """Marts of `dbt build --full-refresh` on a copy of `database`."""
     copy = tmp_path / f"{database.stem}_full_refresh.duckdb"
-    shutil.copy(database, copy)
+    copy_database(database, copy)
     result = run_dbt([*BUILD, "--full-refresh"], raw_path, copy)
     assert result.ok, result.output[-5000:]
     return mart_snapshot(copy)
@@ -46,7 +46,7 @@ def full_refresh_snapshot(raw_path: Path, database: Path, tmp_path: Path) -> dic
 
 def assert_lines_reconcile(raw_path: Path, database: Path) -> None:
     accepted = query(database, "select count(*) from staging.stg_landing__usage_pings")[0][0]
-    rejected = query(database, "select count(*) from marts.dq_rejected_pings")[0][0]
+    rejected = query(database, "select count(*) from marts_build.dq_rejected_pings")[0][0]
     assert accepted + rejected == len(raw_lines(raw_path))
 
 
@@ -67,7 +67,7 @@ def scheduled(published: tuple[Path, Path, Path], tmp_path: Path) -> tuple[Path,
     """Private copies of the published landing zone and database, and the next month's zone."""
     live, following, database = published
     shutil.copytree(live, tmp_path / "raw")
-    shutil.copy(database, tmp_path / "scheduled.duckdb")
+    copy_database(database, tmp_path / "scheduled.duckdb")
     return tmp_path / "raw", following, tmp_path / "scheduled.duckdb"
 
 
@@ -117,7 +117,7 @@ def test_new_month_late_ping_and_redeliveries_match_a_full_refresh(
     assert chosen == [("late-ping-1",)]
     utilization = query(
         database,
-        "select measure_value from marts.fct_instance_measures "
+        "select measure_value from marts_build.fct_instance_measures "
         "where uuid = ? and reporting_month = ? and measure = 'license_utilization'",
         [uuid, first_month],
     )
@@ -125,7 +125,8 @@ def test_new_month_late_ping_and_redeliveries_match_a_full_refresh(
     duplicates = set(
         query(
             database,
-            "select source_file, line_number from marts.dq_rejected_pings where rejection_reason = 'duplicate_id'",
+            "select source_file, line_number from marts_build.dq_rejected_pings "
+            "where rejection_reason = 'duplicate_id'",
         )
     )
     assert {("late-deliveries.ndjson", 2), ("late-deliveries.ndjson", 3)} <= duplicates
@@ -154,7 +155,7 @@ def test_pings_rejected_as_future_are_accepted_once_their_time_comes(
     result = run_dbt([*BUILD, *early], live, database)
     assert result.ok, result.output[-5000:]
     future = query(
-        database, "select count(*) from marts.dq_rejected_pings where rejection_reason = 'future_recorded_at'"
+        database, "select count(*) from marts_build.dq_rejected_pings where rejection_reason = 'future_recorded_at'"
     )
     assert future[0][0] > len(raw_lines(live)) // MONTHS
     assert_lines_reconcile(live, database)
@@ -175,14 +176,14 @@ def test_remapped_metric_path_reparses_stored_pings(published: tuple[Path, Path,
         catalog.read_text(encoding="utf-8").replace(old, "billable_user_count,license_user_count,"), encoding="utf-8"
     )
     database = tmp_path / "remapped.duckdb"
-    shutil.copy(published_database, database)
+    copy_database(published_database, database)
 
     result = run_dbt(BUILD, live, database, project_dir=project)
     assert result.ok, result.output[-5000:]
     # Every instance now uses all its seats: license utilization is 1 wherever it is defined.
     utilizations = query(
         database,
-        "select distinct measure_value from marts.fct_instance_measures "
+        "select distinct measure_value from marts_build.fct_instance_measures "
         "where measure = 'license_utilization' and measure_value is not null",
     )
     assert utilizations == [(1.0,)]

@@ -8,7 +8,7 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
-from conftest import Build, generate_landing_zone, mart_snapshot, run_dbt
+from conftest import Build, copy_database, generate_landing_zone, mart_snapshot, run_dbt
 
 # The generator's bad-record kinds (its _manifest.json) -> the reason dbt must give.
 EXPECTED_REASON = {
@@ -43,7 +43,7 @@ def raw_ping_lines(raw_path: Path) -> int:
 
 def test_every_raw_line_is_accepted_or_rejected(generated_build: Build) -> None:
     accepted = generated_build.scalar("select count(*) from staging.stg_landing__usage_pings")
-    rejected = generated_build.scalar("select count(*) from marts.dq_rejected_pings")
+    rejected = generated_build.scalar("select count(*) from marts_build.dq_rejected_pings")
     assert accepted + rejected == raw_ping_lines(generated_build.raw_path)
     assert accepted > 0
 
@@ -53,7 +53,7 @@ def test_each_bad_record_kind_is_rejected_with_its_own_reason(generated_build: B
     for kind, count in manifest_counts(generated_build.raw_path, "bad_records").items():
         expected[EXPECTED_REASON[kind]] += count
     actual = Counter(
-        dict(generated_build.query("select rejection_reason, count(*) from marts.dq_rejected_pings group by 1"))
+        dict(generated_build.query("select rejection_reason, count(*) from marts_build.dq_rejected_pings group by 1"))
     )
     assert actual == expected
     assert set(actual) == set(EXPECTED_REASON.values())
@@ -64,7 +64,7 @@ def test_pings_with_unknown_or_missing_subscription_are_listed_and_scored(genera
     listed = Counter(
         dict(
             generated_build.query(
-                "select issue_type, count(*) from marts.dq_pings_without_known_subscription group by 1"
+                "select issue_type, count(*) from marts_build.dq_pings_without_known_subscription group by 1"
             )
         )
     )
@@ -74,8 +74,8 @@ def test_pings_with_unknown_or_missing_subscription_are_listed_and_scored(genera
     unscored = generated_build.scalar(
         """
         select count(*)
-        from marts.dq_pings_without_known_subscription as dq
-        left join marts.fct_instance_use_case_health as health
+        from marts_build.dq_pings_without_known_subscription as dq
+        left join marts_build.fct_instance_use_case_health as health
             on dq.uuid = health.uuid and dq.reporting_month = health.reporting_month
         where health.uuid is null
         """
@@ -88,7 +88,7 @@ def test_arr_by_band_reconciles_to_landed_arr_to_the_cent(generated_build: Build
     reported = dict(
         generated_build.query(
             "select strftime(reporting_month, '%Y-%m'), cast(sum(arr) as varchar) "
-            "from marts.rpt_arr_by_adoption_band group by 1"
+            "from marts_build.rpt_arr_by_adoption_band group by 1"
         )
     )
     assert reported == manifest["arr_total_by_month"]
@@ -113,7 +113,7 @@ def test_gzipped_landing_zone_builds_the_same_marts(generated_build: Build, tmp_
 
 def test_rebuild_gives_identical_marts(generated_build: Build, tmp_path: Path) -> None:
     database = tmp_path / "rerun.duckdb"
-    shutil.copy(generated_build.database, database)
+    copy_database(generated_build.database, database)
     before = mart_snapshot(database)
     result = run_dbt(["build"], generated_build.raw_path, database)
     assert result.ok, result.output[-5000:]

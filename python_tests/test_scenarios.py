@@ -64,7 +64,7 @@ def records(build: Build, sql: str, params: list | None = None) -> list[dict]:
 def account(build: Build, account_id: str, month: date = JUN) -> dict:
     rows = records(
         build,
-        "select * from marts.fct_account_platform_adoption where account_id = ? and reporting_month = ?",
+        "select * from marts_build.fct_account_platform_adoption where account_id = ? and reporting_month = ?",
         [account_id, month],
     )
     assert len(rows) == 1, rows
@@ -74,7 +74,7 @@ def account(build: Build, account_id: str, month: date = JUN) -> dict:
 def account_use_cases(build: Build, account_id: str, month: date = JUN) -> dict[str, dict]:
     rows = records(
         build,
-        "select * from marts.fct_account_use_case_health where account_id = ? and reporting_month = ?",
+        "select * from marts_build.fct_account_use_case_health where account_id = ? and reporting_month = ?",
         [account_id, month],
     )
     by_use_case = {row["use_case"]: row for row in rows}
@@ -89,7 +89,7 @@ def account_colors(build: Build, account_id: str, month: date = JUN) -> dict[str
 def instance_use_cases(build: Build, uuid: str, month: date = JUN) -> dict[str, dict]:
     rows = records(
         build,
-        "select * from marts.fct_instance_use_case_health where uuid = ? and reporting_month = ?",
+        "select * from marts_build.fct_instance_use_case_health where uuid = ? and reporting_month = ?",
         [uuid, month],
     )
     by_use_case = {row["use_case"]: row for row in rows}
@@ -100,7 +100,7 @@ def instance_use_cases(build: Build, uuid: str, month: date = JUN) -> dict[str, 
 def instance_measures(build: Build, uuid: str, month: date = JUN) -> dict[str, dict]:
     rows = records(
         build,
-        "select * from marts.fct_instance_measures where uuid = ? and reporting_month = ?",
+        "select * from marts_build.fct_instance_measures where uuid = ? and reporting_month = ?",
         [uuid, month],
     )
     by_measure = {row["measure"]: row for row in rows}
@@ -111,7 +111,7 @@ def instance_measures(build: Build, uuid: str, month: date = JUN) -> dict[str, d
 def alerts(build: Build, account_id: str) -> set[tuple]:
     rows = build.query(
         "select reporting_month, use_case, previous_color, current_color, alert_type "
-        "from marts.fct_adoption_alerts where account_id = ?",
+        "from marts_build.fct_adoption_alerts where account_id = ?",
         [account_id],
     )
     return set(rows)
@@ -794,7 +794,7 @@ def test_s19_pings_without_known_subscription(build: Build) -> None:
     """
     dq = build.query(
         "select ping_id, uuid, reporting_month, license_subscription_id, issue_type "
-        "from marts.dq_pings_without_known_subscription"
+        "from marts_build.dq_pings_without_known_subscription"
     )
     assert set(dq) == {
         ("p19-orphan", "inst-19-orphan", JUN, "SUB-DOES-NOT-EXIST", "unknown_subscription_id"),
@@ -811,11 +811,11 @@ def test_s19_pings_without_known_subscription(build: Build) -> None:
     june_accounts = {
         account_id
         for (account_id,) in build.query(
-            "select account_id from marts.fct_account_platform_adoption where reporting_month = ?", [JUN]
+            "select account_id from marts_build.fct_account_platform_adoption where reporting_month = ?", [JUN]
         )
     }
     assert june_accounts == JUNE_ACCOUNTS
-    assert build.scalar("select count(*) from marts.fct_account_use_case_health where account_id is null") == 0
+    assert build.scalar("select count(*) from marts_build.fct_account_use_case_health where account_id is null") == 0
 
 
 # --------------------------------------------------------------------------------------
@@ -868,7 +868,7 @@ def test_arr_by_adoption_band_june(build: Build) -> None:
         "No Data": (3, Decimal("7000.50")),
     }
     rows = build.query(
-        "select adoption_band, account_count, arr, pct_of_arr from marts.rpt_arr_by_adoption_band "
+        "select adoption_band, account_count, arr, pct_of_arr from marts_build.rpt_arr_by_adoption_band "
         "where reporting_month = ?",
         [JUN],
     )
@@ -885,7 +885,7 @@ def test_arr_by_adoption_band_may_and_earlier(build: Build) -> None:
     may = {
         band: (count, arr, pct)
         for band, count, arr, pct in build.query(
-            "select adoption_band, account_count, arr, pct_of_arr from marts.rpt_arr_by_adoption_band "
+            "select adoption_band, account_count, arr, pct_of_arr from marts_build.rpt_arr_by_adoption_band "
             "where reporting_month = ?",
             [MAY],
         )
@@ -901,7 +901,7 @@ def test_arr_by_adoption_band_may_and_earlier(build: Build) -> None:
     assert may["1"][2] == approx(2400 / 3400)
     for month in (JAN, FEB, MAR, APR):
         rows = build.query(
-            "select adoption_band, account_count, arr, pct_of_arr from marts.rpt_arr_by_adoption_band "
+            "select adoption_band, account_count, arr, pct_of_arr from marts_build.rpt_arr_by_adoption_band "
             "where reporting_month = ? and account_count > 0",
             [month],
         )
@@ -919,7 +919,7 @@ def test_arr_by_adoption_band_reconciles_to_arr_monthly_csv(build: Build) -> Non
     reported = {
         month: (arr, pct)
         for month, arr, pct in build.query(
-            "select reporting_month, sum(arr), sum(pct_of_arr) from marts.rpt_arr_by_adoption_band group by 1"
+            "select reporting_month, sum(arr), sum(pct_of_arr) from marts_build.rpt_arr_by_adoption_band group by 1"
         )
     }
     assert set(reported) == set(landed)

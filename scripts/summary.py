@@ -1,6 +1,8 @@
-"""Print a short readable summary of the latest build of the DuckDB database.
+"""Print a short readable summary of the published set: what BI tools see.
 
-Usage: python scripts/summary.py [DATABASE]   (default: $DBT_DUCKDB_PATH)
+Usage: python scripts/summary.py [PUBLISHED_FILE]   (default: $ADOPTION_SERVING_PATH,
+else data/adoption_serving.duckdb). Reads only the published file, never the build
+database, so it runs while the scheduled job builds.
 """
 
 from __future__ import annotations
@@ -12,14 +14,22 @@ import duckdb
 
 
 def main() -> int:
-    path = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("DBT_DUCKDB_PATH", "data/adoption.duckdb")
+    path = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("ADOPTION_SERVING_PATH", "data/adoption_serving.duckdb")
     con = duckdb.connect(path, read_only=True)
-    accepted = con.execute("select count(*) from staging.stg_landing__usage_pings").fetchone()[0]
+    build, published_at, raw, accepted, rejected_total, publications = con.execute(
+        """
+        select build_id, published_at, raw_ping_lines, accepted_pings, rejected_pings, count(*) over ()
+        from marts.publication_log
+        order by published_at desc
+        limit 1
+        """
+    ).fetchone()
+    print(f"Published set: build {build}, published {published_at:%Y-%m-%d %H:%M} UTC ({publications} publication(s))")
     rejected = con.execute(
         "select rejection_reason, count(*) from marts.dq_rejected_pings group by 1 order by 2 desc"
     ).fetchall()
     unattributed = con.execute("select count(*) from marts.dq_pings_without_known_subscription").fetchone()[0]
-    print(f"Pings: {accepted:,} accepted, {sum(n for _, n in rejected):,} rejected", end="")
+    print(f"Pings: {raw:,} lines, {accepted:,} accepted, {rejected_total:,} rejected", end="")
     print(" (" + ", ".join(f"{reason} {n}" for reason, n in rejected) + ")" if rejected else "")
     print(f"Accepted pings without a known subscription (scored per instance only): {unattributed:,}")
 

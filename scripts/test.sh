@@ -6,8 +6,8 @@ set -euo pipefail
 source "$(dirname "$0")/lib/bootstrap.sh"
 
 echo "==> ruff" >&2
-ruff check scripts python_tests
-ruff format --check scripts python_tests
+ruff check scripts python_tests plugins
+ruff format --check scripts python_tests plugins
 
 echo "==> sqlfluff (dbt templater)" >&2
 lint_dir="$(mktemp -d)"

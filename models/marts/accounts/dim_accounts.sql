@@ -39,4 +39,7 @@ final as (
 
 )
 
-select * from final
+select
+    *,
+    {{ build_id() }} as build_id
+from final

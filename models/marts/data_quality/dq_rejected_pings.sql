@@ -20,4 +20,7 @@ final as (
 
 )
 
-select * from final
+select
+    *,
+    {{ build_id() }} as build_id
+from final

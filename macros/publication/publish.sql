@@ -1,0 +1,191 @@
+{#-
+    Publishing (SPEC §8; docs/publishing.md). Every model under models/marts
+    is built in the private schema `marts_build` of the build location; BI
+    tools read the *published set*: the schema `marts` (on DuckDB, of the
+    separate file ADOPTION_SERVING_PATH). `publish_marts`, the last on-run-end
+    hook, publishes every mart together, plus the `publication_log`, only when
+    the run was a whole `dbt build` in which every model, seed and
+    error-severity test passed; otherwise it changes nothing and prints one
+    line saying why. Marts know nothing of this: the engine variants of
+    `publish_relations` (duckdb.sql, postgres.sql, spark.sql) do the swap.
+-#}
+
+{#- The published models: every model under models/marts, by name. -#}
+{% macro published_models() %}
+    {% set models = [] %}
+    {% if execute %}
+        {% for node in graph.nodes.values() if node.resource_type == 'model' and node.fqn[1] == 'marts' %}
+            {% do models.append(node) %}
+        {% endfor %}
+    {% endif %}
+    {{ return(models | sort(attribute='name')) }}
+{% endmacro %}
+
+
+{#- The relation a graph node was built as. -#}
+{% macro node_relation(node) %}
+    {{ return(api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias)) }}
+{% endmacro %}
+
+
+{#- The relation of the project's model `name` (for the counts of the record). -#}
+{% macro model_relation(name) %}
+    {% for node in graph.nodes.values() if node.resource_type == 'model' and node.name == name %}
+        {{ return(node_relation(node)) }}
+    {% endfor %}
+    {{ exceptions.raise_compiler_error('publication: no model named ' ~ name) }}
+{% endmacro %}
+
+
+{#-
+    Why this run must not publish, as sentences (none: it may). A run
+    publishes only when it is `dbt build`, it ran every model, seed and data
+    test of the project (unit tests may be left out: they test SQL on mocks,
+    not this data), and no node or hook failed, errored or was skipped.
+    Warn-severity test failures do not block.
+-#}
+{% macro publication_blockers(results) %}
+    {% set problems = [] %}
+    {% if flags.WHICH != 'build' %}
+        {% do problems.append('`dbt ' ~ flags.WHICH ~ '` is not `dbt build`; only a build tests what it publishes') %}
+        {{ return(problems) }}
+    {% endif %}
+    {% set failed, skipped, ran = [], [], [] %}
+    {% for result in results %}
+        {% do ran.append(result.node.unique_id) %}
+        {% if result.status in ('error', 'fail', 'runtime error') %}
+            {% do failed.append(result.node.name ~ ' (' ~ result.status ~ ')') %}
+        {% elif result.status == 'skipped' %}
+            {% do skipped.append(result.node.name) %}
+        {% endif %}
+    {% endfor %}
+    {% if failed %}
+        {% do problems.append(failed | length ~ ' node(s) failed: ' ~ failed | join(', ')) %}
+    {% endif %}
+    {% if skipped %}
+        {% do problems.append(skipped | length ~ ' skipped') %}
+    {% endif %}
+    {% set left_out = [] %}
+    {% for node in graph.nodes.values()
+        if node.resource_type in ('model', 'seed', 'test', 'snapshot') and node.unique_id not in ran %}
+        {% do left_out.append(node.name) %}
+    {% endfor %}
+    {% if left_out %}
+        {% do problems.append(
+            'the run left out ' ~ left_out | length ~ ' of the project''s models, seeds and tests (e.g. '
+            ~ (left_out | sort)[:3] | join(', ') ~ '); only a whole `dbt build` publishes'
+        ) %}
+    {% endif %}
+    {{ return(problems) }}
+{% endmacro %}
+
+
+{#- Columns of `publication_log`, one row per publication (docs/publishing.md). -#}
+{% macro publication_log_columns() %}
+    {% set text = var('string_type')[target.type] %}
+    {{ return([
+        ('build_id', text),
+        ('build_started_at', 'timestamp'),
+        ('published_at', 'timestamp'),
+        ('git_commit', text),
+        ('dbt_version', text),
+        ('engine', text),
+        ('seed_checksums', text),
+        ('raw_ping_lines', 'bigint'),
+        ('accepted_pings', 'bigint'),
+        ('rejected_pings', 'bigint'),
+        ('mart_row_counts', text),
+    ]) }}
+{% endmacro %}
+
+
+{#- `(column type, ...)`, for a create table. -#}
+{% macro publication_log_ddl() -%}
+    ({% for name, type in publication_log_columns() %}{{ name }} {{ type }}{{ ', ' if not loop.last }}{% endfor %})
+{%- endmacro %}
+
+
+{#- A SQL text literal. -#}
+{% macro sql_text(value) -%}
+    {%- if value is none -%}
+        cast(null as {{ var('string_type')[target.type] }})
+    {%- else -%}
+        '{{ value | string | replace("'", "''") }}'
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#-
+    This build's `publication_log` row, as one `select`: the build id (dbt's
+    invocation id, also in every mart's `build_id`), when it started and is
+    published (UTC), the commit (env ADOPTION_GIT_COMMIT, when set), the sha256
+    of every seed file, the ping line counts and the rows of every mart.
+-#}
+{% macro publication_record_sql(marts) %}
+    {% set seed_checksums = {} %}
+    {% for node in graph.nodes.values() if node.resource_type == 'seed' %}
+        {% do seed_checksums.update({node.name: node.checksum.checksum}) %}
+    {% endfor %}
+    {% set counts_sql %}
+        {% for node in marts %}
+        select '{{ node.name }}' as mart, count(*) as row_count from {{ node_relation(node) }}
+        {% if not loop.last %}union all{% endif %}
+        {% endfor %}
+    {% endset %}
+    {% set mart_rows = {} %}
+    {% for row in run_query(counts_sql).rows %}
+        {% do mart_rows.update({row[0]: row[1] | int}) %}
+    {% endfor %}
+    {% set pings_sql %}
+        select
+            (select count(*) from {{ model_relation('stg_landing__usage_pings_parsed') }}) as raw_lines,
+            (select count(*) from {{ model_relation('stg_landing__usage_pings') }}) as accepted,
+            (select count(*) from {{ model_relation('stg_landing__usage_pings_rejected') }}) as rejected
+    {% endset %}
+    {% set pings = run_query(pings_sql).rows[0] %}
+    {% set git_commit = env_var('ADOPTION_GIT_COMMIT', '') | trim %}
+    {% set time_format = '%Y-%m-%d %H:%M:%S.%f' %}
+    {% set values = {
+        'build_id': sql_text(invocation_id),
+        'build_started_at': sql_text(run_started_at.strftime(time_format)),
+        'published_at': sql_text(modules.datetime.datetime.utcnow().strftime(time_format)),
+        'git_commit': sql_text(git_commit or none),
+        'dbt_version': sql_text(dbt_version),
+        'engine': sql_text(target.type),
+        'seed_checksums': sql_text(tojson(seed_checksums, sort_keys=true)),
+        'raw_ping_lines': pings[0] | int,
+        'accepted_pings': pings[1] | int,
+        'rejected_pings': pings[2] | int,
+        'mart_row_counts': sql_text(tojson(mart_rows, sort_keys=true)),
+    } %}
+    {% set record %}
+        select
+        {%- for name, type in publication_log_columns() %}
+            cast({{ values[name] }} as {{ type }}) as {{ name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    {% endset %}
+    {{ return(record) }}
+{% endmacro %}
+
+
+{#- The on-run-end hook: publish, or say in one line why not. Returns no SQL. -#}
+{% macro publish_marts(results) %}
+    {% if not execute %}
+        {{ return('') }}
+    {% endif %}
+    {% set blockers = publication_blockers(results) %}
+    {% if blockers %}
+        {{ print('Nothing published: ' ~ blockers | join('; ') ~ '. The published set is unchanged.') }}
+        {{ return('') }}
+    {% endif %}
+    {% set began = modules.datetime.datetime.utcnow() %}
+    {% set marts = published_models() %}
+    {% set record_sql = publication_record_sql(marts) %}
+    {% set where = adapter.dispatch('publish_relations', 'adoption_scoring')(marts, record_sql) %}
+    {% set seconds = (modules.datetime.datetime.utcnow() - began).total_seconds() %}
+    {{ print(
+        'Published ' ~ marts | length ~ ' marts and publication_log of build ' ~ invocation_id ~ ' to '
+        ~ where ~ ' in ' ~ '%.1f' | format(seconds) ~ ' s.'
+    ) }}
+    {{ return('') }}
+{% endmacro %}

@@ -1,0 +1,348 @@
+"""Publishing on DuckDB (SPEC §8, docs/publishing.md): `dbt build` publishes every mart
+together into the file ADOPTION_SERVING_PATH, or nothing.
+
+A landing zone is built and published once (`published`); the same zone with one more
+month (`newer`) is then built over copies of that state, while the tests kill the build,
+break a test, hold the published file open or start a second job. After each, the
+published file must be byte for byte the previous one, or the whole set of the new
+data (what a clean build of it publishes), never a mix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import venv
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import (
+    BIN,
+    BUILD_SCHEMA,
+    MART_SCHEMA,
+    PROJECT_ROOT,
+    copy_database,
+    copy_project,
+    dbt_env,
+    generate_landing_zone,
+    mart_snapshot,
+    published_digest,
+    query,
+    run_dbt,
+    serving_path,
+)
+
+ACCOUNTS, MONTHS, SEED, START = 15, 3, 3, "2025-01"
+BUILD = ["build", "--exclude-resource-type", "unit_test"]
+# DuckDB 1.x, as the drivers BI tools bundle.
+DUCKDB_1X = "duckdb==1.4.1"
+
+
+@dataclass(frozen=True)
+class Zones:
+    older: Path  # landing zone of the published build
+    newer: Path  # the same zone one month later
+    published: Path  # build database whose published file holds `older`
+    newer_marts: dict  # mart_snapshot of a clean build of `newer`
+
+
+@pytest.fixture(scope="module")
+def zones(tmp_path_factory: pytest.TempPathFactory) -> Zones:
+    root = tmp_path_factory.mktemp("publication")
+    older = generate_landing_zone(root / "older", ACCOUNTS, MONTHS, SEED, start_month=START)
+    newer = generate_landing_zone(root / "newer", ACCOUNTS, MONTHS + 1, SEED, start_month=START)
+    published = root / "published.duckdb"
+    result = run_dbt(BUILD, older, published)
+    assert result.ok, result.output[-5000:]
+    clean = root / "clean.duckdb"
+    result = run_dbt(BUILD, newer, clean)
+    assert result.ok, result.output[-5000:]
+    newer_marts = mart_snapshot(clean)
+    assert newer_marts != mart_snapshot(published), "the newer zone must change the marts"
+    return Zones(older, newer, published, newer_marts)
+
+
+def published_tables(database: Path) -> list[str]:
+    with duckdb.connect(str(serving_path(database)), read_only=True) as con:
+        return [
+            name
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = ? order by 1", [MART_SCHEMA]
+            ).fetchall()
+        ]
+
+
+def published_build_ids(database: Path) -> tuple[set[str], list[str]]:
+    """(the build ids found in the published marts' rows, the publication_log's build ids in order)."""
+    with duckdb.connect(str(serving_path(database)), read_only=True) as con:
+        marts = [name for name in published_tables(database) if name != "publication_log"]
+        ids = set()
+        for name in marts:
+            ids |= {row[0] for row in con.execute(f"select distinct build_id from {MART_SCHEMA}.{name}").fetchall()}
+        log = con.execute(f"select build_id from {MART_SCHEMA}.publication_log order by published_at").fetchall()
+        return ids, [build for (build,) in log]
+
+
+def assert_one_whole_set(database: Path) -> None:
+    """Every published mart comes from the build of the newest publication_log row."""
+    ids, log = published_build_ids(database)
+    assert len(log) == len(set(log)) >= 1
+    assert ids == {log[-1]}, f"published marts come from builds {ids}, the log's latest is {log[-1]}"
+
+
+def assert_old_or_new(database: Path, old_digest: str, zones: Zones) -> str:
+    """The published file is the previous one, byte for byte, or the whole set of the newer data."""
+    if published_digest(database) == old_digest:
+        return "old"
+    assert_one_whole_set(database)
+    assert mart_snapshot(database) == zones.newer_marts
+    return "new"
+
+
+def dbt_until(database: Path, raw_path: Path, marker: str, delay: float) -> bool:
+    """Run the scheduled job and kill -9 it (its whole process group) `delay` seconds after
+    a line of its output contains `marker`. True when it was killed, False when it ended first."""
+    env = dbt_env(raw_path, database, PROJECT_ROOT, {"PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        [str(BIN / "dbt"), *BUILD],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        for line in proc.stdout:
+            if marker in line:
+                time.sleep(delay)
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=60)
+                return True
+        return False
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+        proc.stdout.close()
+
+
+# Where the scheduled job is killed, in build order: (marker in dbt's output, seconds after it).
+KILL_POINTS = [
+    ("START sql incremental model staging.stg_landing__usage_pings_parsed", 0.2),
+    ("START sql table model intermediate.int_measure_scores", 0.0),
+    ("START sql table model marts_build.fct_account_use_case_health", 0.1),
+    ("START test rpt_arr_by_adoption_band_reconciles_to_arr_monthly", 0.0),
+    # The publish step: before, while and after it writes the new file and renames it.
+    ("START hook: adoption_scoring.on-run-end.1", 0.0),
+    ("START hook: adoption_scoring.on-run-end.1", 0.15),
+]
+
+
+def test_published_file_holds_every_mart_of_one_build_and_its_record(zones: Zones) -> None:
+    database = zones.published
+    marts = sorted(path.stem for path in (PROJECT_ROOT / "models" / "marts").rglob("*.sql"))
+    assert published_tables(database) == sorted([*marts, "publication_log"])
+    assert_one_whole_set(database)
+    # The published marts are the build's marts, row for row.
+    for mart in marts:
+        built = sorted(query(database, f"select * from {BUILD_SCHEMA}.{mart}"), key=repr)
+        with duckdb.connect(str(serving_path(database)), read_only=True) as con:
+            assert sorted(con.execute(f"select * from {MART_SCHEMA}.{mart}").fetchall(), key=repr) == built, mart
+
+    with duckdb.connect(str(serving_path(database)), read_only=True) as con:
+        con.execute(f"select * from {MART_SCHEMA}.publication_log")
+        columns = [column[0] for column in con.description]
+        (row,) = [dict(zip(columns, values, strict=True)) for values in con.fetchall()]
+    assert row["engine"] == "duckdb"
+    assert row["build_started_at"] <= row["published_at"]
+    # dbt's checksum of a seed: sha256 of the file's text, stripped (as in manifest.json).
+    seeds = {
+        path.stem: hashlib.sha256(path.read_text().strip().encode()).hexdigest()
+        for path in (PROJECT_ROOT / "seeds").glob("*.csv")
+    }
+    assert json.loads(row["seed_checksums"]) == seeds
+    assert json.loads(row["mart_row_counts"]) == {
+        mart: query(database, f"select count(*) from {BUILD_SCHEMA}.{mart}")[0][0] for mart in marts
+    }
+    accepted = query(database, "select count(*) from staging.stg_landing__usage_pings")[0][0]
+    rejected = query(database, "select count(*) from staging.stg_landing__usage_pings_rejected")[0][0]
+    lines = sum(len(path.read_text().splitlines()) for path in (zones.older / "usage_pings").glob("*.ndjson"))
+    assert (row["raw_ping_lines"], row["accepted_pings"], row["rejected_pings"]) == (lines, accepted, rejected)
+
+
+def test_kill_at_any_point_leaves_the_previous_set_or_the_new_one(zones: Zones, tmp_path: Path) -> None:
+    database = copy_database(zones.published, tmp_path / "killed.duckdb")
+    old_digest = published_digest(database)
+    outcomes = []
+    for marker, delay in KILL_POINTS:
+        killed = dbt_until(database, zones.newer, marker, delay)
+        assert killed, f"the build ended before {marker!r}"
+        outcomes.append(assert_old_or_new(database, old_digest, zones))
+    # Killed before its marts were built, the set must be the old one.
+    assert outcomes[:4] == ["old"] * 4, outcomes
+
+    # The next scheduled run recovers: it publishes the new data, whole, once.
+    result = run_dbt(BUILD, zones.newer, database)
+    assert result.ok, result.output[-5000:]
+    assert "Published 10 marts" in result.output
+    assert assert_old_or_new(database, old_digest, zones) == "new"
+    # Work files of the killed publications are gone.
+    assert sorted(path.name for path in tmp_path.glob("killed_serving.duckdb*")) == ["killed_serving.duckdb"]
+
+
+# How a late failure is injected into a copy of the project: (file, text).
+LATE_FAILURES = {
+    "failing_test_on_the_last_mart": (
+        "tests/marts/rpt_arr_by_adoption_band_has_no_rows.sql",
+        "select * from {{ ref('rpt_arr_by_adoption_band') }}",
+    ),
+    "failing_reconciliation": (
+        # A bug that loses rejected lines: raw lines <> accepted + rejected.
+        "models/staging/landing/stg_landing__usage_pings_rejected.sql",
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("failure", sorted(LATE_FAILURES))
+def test_a_failing_test_publishes_nothing(failure: str, zones: Zones, tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    path, text = LATE_FAILURES[failure]
+    if text is None:
+        model = project / path
+        sql = model.read_text()
+        assert sql.rstrip().endswith("select * from final")
+        model.write_text(sql.rstrip() + "\nwhere rejection_reason <> 'duplicate_id'\n")
+    else:
+        (project / path).write_text(text + "\n")
+    database = copy_database(zones.published, tmp_path / "failing.duckdb")
+    before = published_digest(database)
+
+    result = run_dbt(BUILD, zones.newer, database, project_dir=project)
+
+    assert not result.ok
+    expected = {
+        "failing_test_on_the_last_mart": "rpt_arr_by_adoption_band_has_no_rows (fail)",
+        "failing_reconciliation": "usage_ping_lines_reconcile (fail)",
+    }[failure]
+    (line,) = [line for line in result.output.splitlines() if line.startswith("Nothing published")]
+    assert expected in line, line
+    assert published_digest(database) == before
+
+
+def test_a_selection_publishes_nothing(zones: Zones, tmp_path: Path) -> None:
+    database = copy_database(zones.published, tmp_path / "selection.duckdb")
+    before = published_digest(database)
+    result = run_dbt(["build", "--select", "dim_accounts"], zones.newer, database)
+    assert result.ok, result.output[-5000:]
+    assert "Nothing published: the run left out" in result.output
+    assert published_digest(database) == before
+
+
+def test_readers_of_the_published_file_do_not_stop_the_build(zones: Zones, tmp_path: Path) -> None:
+    database = copy_database(zones.published, tmp_path / "read.duckdb")
+    (old_build,) = published_build_ids(database)[0]
+    # A BI tool's read-only connection, open during the whole build.
+    reader = duckdb.connect(str(serving_path(database)), read_only=True)
+    try:
+        before = reader.execute(f"select count(*) from {MART_SCHEMA}.fct_account_platform_adoption").fetchone()
+        result = run_dbt(BUILD, zones.newer, database)
+        assert result.ok, result.output[-5000:]
+        # The open connection keeps querying the set it opened, without error.
+        after = reader.execute(f"select count(*) from {MART_SCHEMA}.fct_account_platform_adoption").fetchone()
+        assert after == before
+        assert reader.execute(f"select distinct build_id from {MART_SCHEMA}.dim_accounts").fetchall() == [(old_build,)]
+    finally:
+        reader.close()
+    # A new connection sees the new set.
+    assert assert_old_or_new(database, "", zones) == "new"
+    assert published_build_ids(database)[1][0] == old_build
+
+
+def test_a_second_job_stops_at_once_and_changes_nothing(zones: Zones, tmp_path: Path) -> None:
+    database = copy_database(zones.published, tmp_path / "twice.duckdb")
+    before = published_digest(database)
+    env = dbt_env(zones.newer, database, PROJECT_ROOT, {"PYTHONUNBUFFERED": "1"})
+    first = subprocess.Popen(
+        [str(BIN / "dbt"), *BUILD],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        for line in first.stdout:
+            if "START sql" in line:
+                break
+        # The second job parses from the first's saved parse, so that it reaches the database in
+        # a second or two, while the first still builds.
+        second_target = tmp_path / "second"
+        second_target.mkdir()
+        shutil.copy(Path(env["DBT_TARGET_PATH"]) / "partial_parse.msgpack", second_target)
+        second = run_dbt(BUILD, zones.newer, database, extra_env={"DBT_TARGET_PATH": str(second_target)})
+        assert first.poll() is None, "the first job ended before the second one did: nothing was tested"
+        assert not second.ok
+        assert f"Another build is running on {database}" in second.output
+        assert "stopped before changing anything" in second.output
+        assert published_digest(database) == before
+        rest = first.stdout.read()
+        assert first.wait(timeout=600) == 0, rest[-5000:]
+    finally:
+        if first.poll() is None:
+            first.kill()
+        first.stdout.close()
+    assert assert_old_or_new(database, before, zones) == "new"
+
+
+def test_published_file_opens_in_duckdb_1x(zones: Zones, tmp_path: Path) -> None:
+    """BI tools bundle older DuckDB drivers than the build's: the published file is written in a
+    storage format DuckDB 1.x reads (a build database written by DuckDB 2 is not)."""
+    environment = tmp_path / "duckdb1"
+    venv.create(environment, with_pip=True)
+    python = environment / "bin" / "python"
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", DUCKDB_1X],
+        capture_output=True,
+        text=True,
+    )
+    if install.returncode != 0:
+        pytest.skip(f"cannot install {DUCKDB_1X}: {install.stderr[-500:]}")
+    reader = """
+import json, sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+tables = [t for (t,) in con.execute(
+    "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()]
+print(json.dumps({"version": duckdb.__version__,
+                  "rows": {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0] for t in tables}}))
+"""
+    proc = subprocess.run(
+        [str(python), "-c", reader, str(serving_path(zones.published))], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    opened = json.loads(proc.stdout)
+    assert opened["version"].startswith("1.")
+    expected = {table: len(rows) for table, rows in mart_snapshot(zones.published).items()} | {"publication_log": 1}
+    assert opened["rows"] == expected
+    # What it guards against: the build database itself is DuckDB 2's format.
+    proc = subprocess.run([str(python), "-c", reader, str(zones.published)], capture_output=True, text=True)
+    assert proc.returncode != 0
+
+
+def test_summary_reads_the_published_set(zones: Zones) -> None:
+    env = {**os.environ, "ADOPTION_SERVING_PATH": str(serving_path(zones.published))}
+    proc = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "scripts" / "summary.py")], env=env, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    (build,) = published_build_ids(zones.published)[1]
+    assert build in proc.stdout
