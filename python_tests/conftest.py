@@ -12,8 +12,11 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,6 +116,32 @@ def run_dbt(
     return DbtResult(proc.returncode, proc.stdout + proc.stderr)
 
 
+def run_until_killed(args: list[str], env: dict[str, str], marker: str, delay: float, cwd: Path = PROJECT_ROOT) -> bool:
+    """Run `dbt <args>` and kill -9 it (its whole process group) `delay` seconds after a line
+    of its output contains `marker`. True when it was killed, False when it ended first."""
+    proc = subprocess.Popen(
+        [str(BIN / "dbt"), *args],
+        cwd=cwd,
+        env={**env, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        for line in proc.stdout:
+            if marker in line:
+                time.sleep(delay)
+                os.killpg(proc.pid, signal.SIGKILL)
+                return True
+        return False
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+        proc.stdout.close()
+
+
 def copy_project(destination: Path) -> Path:
     """A throwaway copy of the project (for tests that edit seeds or models)."""
     destination.mkdir(parents=True, exist_ok=True)
@@ -173,3 +202,17 @@ def generated_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     result = run_dbt(["build"], raw_path, database)
     assert result.ok, result.output[-5000:]
     return Build(raw_path, database)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator:
+    """A throwaway PostgreSQL cluster for the session (engines.PostgresCluster)."""
+    import engines
+
+    reason = engines.ensure_postgres_binaries()
+    if reason:
+        pytest.skip(reason)
+    with engines.timed("postgres cluster start"):
+        cluster = engines.start_postgres()
+    yield cluster
+    cluster.stop()

@@ -369,7 +369,16 @@ class Cursor:
 
 marts = {{table: read_table(Cursor(), MART_SCHEMA + "." + table) for table in sorted(tables)}}
 raw_pings = sorted(tuple(row) for row in spark.table("raw.usage_pings").collect())
-Path({out!r}).write_bytes(pickle.dumps({{"marts": marts, "raw_pings": raw_pings}}))
+publication = {{
+    "table_types": {{t: spark.catalog.getTable(MART_SCHEMA + "." + t).tableType for t in tables}},
+    "build_ids": sorted({{
+        row.build_id
+        for t in tables
+        for row in spark.sql(f"select distinct build_id from {{MART_SCHEMA}}.{{t}}").collect()
+    }}),
+    "log": [row.build_id for row in spark.sql(f"select build_id from {{MART_SCHEMA}}.publication_log").collect()],
+}}
+Path({out!r}).write_bytes(pickle.dumps({{"marts": marts, "raw_pings": raw_pings, "publication": publication}}))
 """
 
 
@@ -377,6 +386,8 @@ Path({out!r}).write_bytes(pickle.dumps({{"marts": marts, "raw_pings": raw_pings}
 class SparkBuild:
     marts: Snapshot
     raw_pings: list[tuple]
+    # table_types: mart -> VIEW/MANAGED; build_ids: found in the marts' rows; log: publication_log's ids
+    publication: dict[str, Any]
 
 
 def spark_build(raw_path: Path, work_dir: Path) -> SparkBuild:

@@ -37,3 +37,13 @@ def test_loader_keeps_every_ping_line_with_its_file_and_number(
 def test_marts_match_duckdb_row_for_row(spark: engines.SparkBuild, reference: engines.Reference) -> None:
     problems = engines.mart_differences(reference.marts, spark.marts)
     assert not problems, "\n".join(problems)
+
+
+def test_published_marts_are_views_of_one_build(spark: engines.SparkBuild) -> None:
+    """Spark's publication (macros/publication/spark.sql): `marts` holds a view per mart, all
+    over the tables of the one build recorded in publication_log."""
+    publication = spark.publication
+    assert set(publication["table_types"]) == set(spark.marts)
+    assert set(publication["table_types"].values()) == {"VIEW"}
+    assert len(publication["log"]) == 1
+    assert publication["build_ids"] == publication["log"]

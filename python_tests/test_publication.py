@@ -14,10 +14,8 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 import venv
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +35,7 @@ from conftest import (
     published_digest,
     query,
     run_dbt,
+    run_until_killed,
     serving_path,
 )
 
@@ -107,34 +106,6 @@ def assert_old_or_new(database: Path, old_digest: str, zones: Zones) -> str:
     return "new"
 
 
-def dbt_until(database: Path, raw_path: Path, marker: str, delay: float) -> bool:
-    """Run the scheduled job and kill -9 it (its whole process group) `delay` seconds after
-    a line of its output contains `marker`. True when it was killed, False when it ended first."""
-    env = dbt_env(raw_path, database, PROJECT_ROOT, {"PYTHONUNBUFFERED": "1"})
-    proc = subprocess.Popen(
-        [str(BIN / "dbt"), *BUILD],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        for line in proc.stdout:
-            if marker in line:
-                time.sleep(delay)
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=60)
-                return True
-        return False
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=60)
-        proc.stdout.close()
-
-
 # Where the scheduled job is killed, in build order: (marker in dbt's output, seconds after it).
 KILL_POINTS = [
     ("START sql incremental model staging.stg_landing__usage_pings_parsed", 0.2),
@@ -184,7 +155,8 @@ def test_kill_at_any_point_leaves_the_previous_set_or_the_new_one(zones: Zones, 
     old_digest = published_digest(database)
     outcomes = []
     for marker, delay in KILL_POINTS:
-        killed = dbt_until(database, zones.newer, marker, delay)
+        env = dbt_env(zones.newer, database, PROJECT_ROOT, None)
+        killed = run_until_killed(BUILD, env, marker, delay)
         assert killed, f"the build ended before {marker!r}"
         outcomes.append(assert_old_or_new(database, old_digest, zones))
     # Killed before its marts were built, the set must be the old one.

@@ -8,11 +8,12 @@ published.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import copy_database, copy_project, generate_landing_zone, published_digest, run_dbt
+from conftest import PROJECT_ROOT, copy_database, copy_project, generate_landing_zone, published_digest, run_dbt
 
 
 @dataclass(frozen=True)
@@ -154,16 +155,26 @@ def break_seed(project: Path, case: BrokenSeed) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One project copy and one database path for every case: each build then re-parses only
+    the seeds that changed since the previous case (dbt's partial parsing), not the project."""
+    root = tmp_path_factory.mktemp("broken_seeds")
+    copy_project(root / "project")
+    return root
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_broken_seed_fails_build_and_keeps_published_marts(
-    name: str, published: tuple[Path, Path], tmp_path: Path
+    name: str, published: tuple[Path, Path], workspace: Path
 ) -> None:
     raw_path, published_database = published
     case = CASES[name]
-    project = copy_project(tmp_path / "project")
+    project = workspace / "project"
+    for seed in (PROJECT_ROOT / "seeds").glob("*.csv"):
+        shutil.copy(seed, project / "seeds" / seed.name)
     break_seed(project, case)
-    database = tmp_path / "copy_of_published.duckdb"
-    copy_database(published_database, database)
+    database = copy_database(published_database, workspace / "copy_of_published.duckdb")
     before = published_digest(database)
     assert before is not None
 
@@ -173,5 +184,6 @@ def test_broken_seed_fails_build_and_keeps_published_marts(
     for fragment in case.expected:
         assert fragment in result.output, f"{fragment!r} not in dbt output:\n{result.output[-4000:]}"
     assert "Invalid methodology seed" in result.output
+    assert "Nothing published" in result.output
     # Not a byte of the published file changed.
     assert published_digest(database) == before

@@ -17,4 +17,5 @@ DBT_DUCKDB_PATH="${lint_dir}/lint.duckdb" dbt seed --quiet
 DBT_DUCKDB_PATH="${lint_dir}/lint.duckdb" ADOPTION_RAW_PATH="${lint_dir}" sqlfluff lint models tests/marts tests/staging
 
 echo "==> pytest" >&2
-python -m pytest python_tests "$@"
+# Two workers, one test file each at a time: a file's fixtures (its builds) are made once.
+python -m pytest python_tests -n 2 --dist loadfile "$@"
