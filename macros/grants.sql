@@ -4,10 +4,11 @@
     nothing else:
     * on-run-start creates each granted role when missing (NOLOGIN: a group
       role that login roles are made members of), so the grants can name it;
-    * every mart grants it `select` as the table is built, in the transaction
-      that swaps the table in, so readers never lose access mid-run;
-    * on-run-end grants `usage` on the schemas of those marts (a relation
-      grant is useless without it), and nothing on any other schema.
+    * every mart grants it `select` as the table is built in `marts_build`;
+    * the publish step grants it `usage` on `marts_build` in the transaction
+      that renames it to `marts` (macros/publication/postgres.sql), so it
+      can read the published set and never a build in progress, and the
+      grants travel with the schema: readers never lose access.
     DuckDB has no roles and OSS Spark rejects GRANT: the hooks do nothing there
     and the marts' grants are empty.
 -#}
@@ -47,28 +48,5 @@ exception when duplicate_object then
     null;  -- created meanwhile by a concurrent run
 end
 $$;
-    {%- endfor %}
-{%- endmacro %}
-
-
-{% macro grant_bi_reader_schema_usage() -%}
-    {{ return(adapter.dispatch('grant_bi_reader_schema_usage', 'adoption_scoring')()) }}
-{%- endmacro %}
-
-{% macro default__grant_bi_reader_schema_usage() -%}
-{%- endmacro %}
-
-{#- A schema not built yet (e.g. after `dbt seed` alone) is skipped. -#}
-{% macro postgres__grant_bi_reader_schema_usage() -%}
-    {%- for role, schemas in granted_select_schemas().items() %}
-        {%- for schema in schemas %}
-do $$
-begin
-    if exists (select from pg_catalog.pg_namespace where nspname = '{{ schema }}') then
-        grant usage on schema {{ adapter.quote(schema) }} to {{ adapter.quote(role) }};
-    end if;
-end
-$$;
-        {%- endfor %}
     {%- endfor %}
 {%- endmacro %}

@@ -21,6 +21,7 @@ import pytest
 from conftest import BIN, PROJECT_ROOT, copy_project, generate_landing_zone, run_until_killed
 
 pytest.importorskip("psycopg2", reason="psycopg2 is in requirements-engines.txt")
+from psycopg2 import errors  # noqa: E402
 
 BUILD = ["build", "--exclude-resource-type", "unit_test"]
 # Far below the default (30 s), so that a test of the bounded wait stays short.
@@ -207,6 +208,13 @@ def test_a_failing_test_publishes_nothing(database: Database, tmp_path: Path) ->
     (line,) = [line for line in output.splitlines() if line.startswith("Nothing published")]
     assert "rpt_arr_by_adoption_band_has_no_rows (fail)" in line
     assert database.published() == before
+    # The unpublished build stays private: BI tools cannot read it.
+    with database.cluster.connect() as connection:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("set role bi_reader")
+            with pytest.raises(errors.InsufficientPrivilege):
+                cursor.execute("select count(*) from marts_build.dim_accounts")
 
 
 def test_a_second_job_stops_at_once_and_changes_nothing(database: Database, tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ import itertools
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -53,7 +54,9 @@ import duckdb
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 GENERATOR = PROJECT_ROOT / "scripts" / "generate_landing_zone.py"
 DBT = Path(sys.executable).parent / "dbt"
-MART_SCHEMA = "marts"
+MART_SCHEMA = "marts_build"  # the marts as built, in the build database
+# The publish step says what it took (macros/publication/publish.sql).
+PUBLISHED_LINE = re.compile(r"^Published \d+ marts .* in ([0-9.]+) s\.$", re.MULTILINE)
 # The scheduled job (README, "Run the main job").
 SCHEDULED_JOB = ("build", "--exclude-resource-type", "unit_test")
 CSV_FILES = ("accounts.csv", "subscriptions.csv", "arr_monthly.csv", "instances.csv", "adoption_reasons.csv")
@@ -78,6 +81,7 @@ class Run:
     model_seconds: dict[str, float] = field(default_factory=dict)
     elapsed_in_dbt_s: float = 0.0
     nodes: int = 0
+    publish_s: float = 0.0
 
 
 @dataclass
@@ -158,6 +162,7 @@ def dbt_env(raw_path: Path, database: Path, target_path: Path) -> dict[str, str]
     env.update(
         ADOPTION_RAW_PATH=str(raw_path),
         DBT_DUCKDB_PATH=str(database),
+        ADOPTION_SERVING_PATH=str(database.with_name(f"{database.stem}_serving.duckdb")),
         DBT_PROFILES_DIR=str(PROJECT_ROOT),
         DBT_TARGET="duckdb",
         DBT_TARGET_PATH=str(target_path),
@@ -172,6 +177,10 @@ def dbt_build(env: dict[str, str], target_path: Path, log: Path, with_unit_tests
     run = measure(args, env, PROJECT_ROOT, log)
     results = json.loads((target_path / "run_results.json").read_text(encoding="utf-8"))
     run.elapsed_in_dbt_s = results["elapsed_time"]
+    published = PUBLISHED_LINE.search(log.read_text(encoding="utf-8", errors="replace"))
+    if published is None:
+        raise SystemExit(f"the build published nothing; see {log}")
+    run.publish_s = float(published.group(1))
     run.nodes = len(results["results"])
     for result in results["results"]:
         unique_id = result["unique_id"]
@@ -327,6 +336,17 @@ def report(results: list[SizeResult], fixed: Run | None, args: argparse.Namespac
             f"| {r.new_month_lines:,} | {r.incremental.wall_s:.1f} | {r.incremental.wall_s / r.full.wall_s:.0%} "
             f"| {r.incremental.cpu_s:.1f} | {gib(r.incremental.peak_rss_bytes)} "
             f"| {sum(r.mart_rows_incremental.values()):,} |"
+        )
+    lines.append("")
+    lines += [
+        "Publication (the last step of every build: every mart copied into a new published file, "
+        "renamed over the old one; docs/publishing.md):",
+        "",
+    ]
+    for r in results:
+        lines.append(
+            f"* {r.accounts:,} accounts: {r.full.publish_s:.1f} s of the full build "
+            f"({r.full.publish_s / r.full.wall_s:.1%}), {r.incremental.publish_s:.1f} s of the incremental one"
         )
     lines.append("")
     if fixed is not None:

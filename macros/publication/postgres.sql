@@ -10,8 +10,9 @@
     The retired schema is then dropped, with the same bounded wait; when a
     reader still holds it, it is left (a warning names the session) and
     dropped by a later build. Grants move with the schema and its tables:
-    `bi_reader` keeps `usage` and `select` (macros/grants.sql grants them on
-    `marts_build` before this runs).
+    `bi_reader` gets `usage` on `marts_build` in the swap itself (its
+    `select` on the tables came with each table's build, macros/grants.sql),
+    so it keeps reading through the swap and never sees a build in progress.
 -#}
 
 {#- `session pid n (user, application, state since time)`, for every session locking a relation of `schema_pattern`. -#}
@@ -65,7 +66,9 @@
             insert into {{ log }} select * from {{ previous_log }};
             {% endif %}
             insert into {{ log }} {{ record_sql }};
-            {% for role in granted_select_schemas() %}
+            {#- Readers get the schema only now: never a build in progress. -#}
+            {% for role, schemas in granted_select_schemas().items() if build_schema in schemas %}
+            grant usage on schema {{ adapter.quote(build_schema) }} to {{ adapter.quote(role) }};
             grant select on {{ log }} to {{ adapter.quote(role) }};
             {% endfor %}
             {% if adapter.check_schema_exists(target.database, published_schema) %}
