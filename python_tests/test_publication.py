@@ -221,7 +221,9 @@ def test_a_selection_publishes_nothing(zones: Zones, tmp_path: Path) -> None:
 
 
 def test_readers_of_the_published_file_do_not_stop_the_build(zones: Zones, tmp_path: Path) -> None:
-    database = copy_database(zones.published, tmp_path / "read.duckdb")
+    # A quote in the path, too: the publish step writes it into SQL (escaped).
+    (tmp_path / "bi's files").mkdir()
+    database = copy_database(zones.published, tmp_path / "bi's files" / "read.duckdb")
     (old_build,) = published_build_ids(database)[0]
     # A BI tool's read-only connection, open during the whole build.
     reader = duckdb.connect(str(serving_path(database)), read_only=True)

@@ -33,18 +33,23 @@
 
 
 {#-
-    A parenthesized SQL list of string literals, for `x in {{ ... }}`:
-    `('a.ndjson', 'b.ndjson')`. Quotes in the values are escaped the
-    engine's way (Spark reads '' as two adjacent literals, not a quote).
+    A SQL string literal, quotes escaped the engine's way (Spark reads '' as
+    two adjacent literals, not a quote, and backslashes as escapes).
 -#}
+{% macro sql_string(value) -%}
+    {{ return(adapter.dispatch('sql_string', 'adoption_scoring')(value)) }}
+{%- endmacro %}
+
+{% macro default__sql_string(value) -%}
+    '{{ value | string | replace("'", "''") }}'
+{%- endmacro %}
+
+{% macro spark__sql_string(value) -%}
+    '{{ value | string | replace('\\', '\\\\') | replace("'", "\\'") }}'
+{%- endmacro %}
+
+
+{#- A parenthesized SQL list of string literals, for `x in {{ ... }}`: `('a.ndjson', 'b.ndjson')`. -#}
 {% macro sql_string_list(values) -%}
-    {{ return(adapter.dispatch('sql_string_list', 'adoption_scoring')(values)) }}
-{%- endmacro %}
-
-{% macro default__sql_string_list(values) -%}
-    ({% for value in values %}'{{ value | replace("'", "''") }}'{% if not loop.last %}, {% endif %}{% endfor %})
-{%- endmacro %}
-
-{% macro spark__sql_string_list(values) -%}
-    ({% for value in values %}'{{ value | replace('\\', '\\\\') | replace("'", "\\'") }}'{% if not loop.last %}, {% endif %}{% endfor %})
+    ({% for value in values %}{{ sql_string(value) }}{% if not loop.last %}, {% endif %}{% endfor %})
 {%- endmacro %}

@@ -105,12 +105,12 @@
 {%- endmacro %}
 
 
-{#- A SQL text literal. -#}
+{#- A SQL text literal, or a typed NULL for none. -#}
 {% macro sql_text(value) -%}
     {%- if value is none -%}
         cast(null as {{ var('string_type')[target.type] }})
     {%- else -%}
-        '{{ value | string | replace("'", "''") }}'
+        {{ sql_string(value) }}
     {%- endif -%}
 {%- endmacro %}
 
