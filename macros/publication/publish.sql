@@ -3,10 +3,10 @@
     is built in the private schema `marts_build` of the build location; BI
     tools read the *published set*: the schema `marts` (on DuckDB, of the
     separate file ADOPTION_SERVING_PATH). `publish_marts`, an on-run-end hook
-    (before the build lock is given back), publishes every mart together, plus the `publication_log`, only when
-    the run was a whole `dbt build` in which every model, seed and
-    error-severity test passed; otherwise it changes nothing and prints one
-    line saying why. Marts know nothing of this: the engine variants of
+    (before the build lock is given back), publishes every mart together,
+    plus the `publication_log`, only when the run was a whole `dbt build` in
+    which every model, seed and error-severity test passed; otherwise it
+    changes nothing and prints one line saying why. Marts know nothing of this: the engine variants of
     `publish_relations` (duckdb.sql, postgres.sql, spark.sql) do the swap.
 -#}
 
