@@ -9,6 +9,7 @@ beside it (`serving_path`): tests read what they compute from the build database
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -118,7 +119,8 @@ def run_dbt(
 
 def run_until_killed(args: list[str], env: dict[str, str], marker: str, delay: float, cwd: Path = PROJECT_ROOT) -> bool:
     """Run `dbt <args>` and kill -9 it (its whole process group) `delay` seconds after a line
-    of its output contains `marker`. True when it was killed, False when it ended first."""
+    of its output contains `marker`. True once the marker was seen (killed then, or ended by
+    itself within `delay`), False when it ended without printing the marker."""
     proc = subprocess.Popen(
         [str(BIN / "dbt"), *args],
         cwd=cwd,
@@ -132,12 +134,15 @@ def run_until_killed(args: list[str], env: dict[str, str], marker: str, delay: f
         for line in proc.stdout:
             if marker in line:
                 time.sleep(delay)
-                os.killpg(proc.pid, signal.SIGKILL)
+                # It may have just ended by itself: then there is nothing left to kill.
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
                 return True
         return False
     finally:
         if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=60)
         proc.stdout.close()
 
