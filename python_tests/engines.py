@@ -5,6 +5,7 @@ row-by-row comparison of every mart.
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import math
 import os
@@ -206,18 +207,29 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def apt_get_install(package: str) -> str | None:
+    """`apt-get update` then `apt-get install package`; None when it worked, else why not.
+    pytest's two workers may both install at once (PostgreSQL, Java): apt admits one at a
+    time, so they take turns on a file lock."""
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    with open(Path(tempfile.gettempdir()) / "adoption_scoring_apt.lock", "w") as lock, timed(f"apt-get {package}"):
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", package]):
+            proc = subprocess.run(command, env=env, capture_output=True, text=True)
+            if proc.returncode != 0:
+                return f"{' '.join(command)} failed: {(proc.stdout + proc.stderr)[-2000:]}"
+    return None
+
+
 def ensure_postgres_binaries() -> str | None:
     """None when initdb/pg_ctl are there (installed with apt-get if needed), else why not."""
     if (PG_BIN / "initdb").exists():
         return None
     if os.geteuid() != 0 or not shutil.which("apt-get"):
         return f"PostgreSQL 15 is not installed ({PG_BIN}) and this user cannot apt-get install it"
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    with timed("apt-get install postgresql"):
-        for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "postgresql"]):
-            proc = subprocess.run(command, env=env, capture_output=True, text=True)
-            if proc.returncode != 0:
-                return f"{' '.join(command)} failed: {(proc.stdout + proc.stderr)[-2000:]}"
+    failure = apt_get_install("postgresql")
+    if failure:
+        return failure
     if not (PG_BIN / "initdb").exists():
         return f"apt-get installed postgresql, but there is no {PG_BIN / 'initdb'}"
     return None
@@ -325,12 +337,9 @@ def ensure_java() -> str | None:
         return None
     if os.geteuid() != 0 or not shutil.which("apt-get"):
         return "Spark needs Java (17) and this user cannot apt-get install it"
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    with timed("apt-get install openjdk-17-jre-headless"):
-        for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "openjdk-17-jre-headless"]):
-            proc = subprocess.run(command, env=env, capture_output=True, text=True)
-            if proc.returncode != 0:
-                return f"{' '.join(command)} failed: {(proc.stdout + proc.stderr)[-2000:]}"
+    failure = apt_get_install("openjdk-17-jre-headless")
+    if failure:
+        return failure
     return None if shutil.which("java") else "apt-get installed openjdk-17-jre-headless, but there is no java"
 
 
