@@ -16,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -117,19 +118,24 @@ def run_dbt(
     return DbtResult(proc.returncode, proc.stdout + proc.stderr)
 
 
-def run_until_killed(args: list[str], env: dict[str, str], marker: str, delay: float, cwd: Path = PROJECT_ROOT) -> bool:
-    """Run `dbt <args>` and kill -9 it (its whole process group) `delay` seconds after a line
-    of its output contains `marker`. True once the marker was seen (killed then, or ended by
-    itself within `delay`), False when it ended without printing the marker."""
-    proc = subprocess.Popen(
+def start_dbt(args: list[str], env: dict[str, str], cwd: Path = PROJECT_ROOT, **popen) -> subprocess.Popen:
+    """`dbt <args>` started in the background, its output (stdout and stderr) unbuffered on `.stdout`."""
+    return subprocess.Popen(
         [str(BIN / "dbt"), *args],
         cwd=cwd,
         env={**env, "PYTHONUNBUFFERED": "1"},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        start_new_session=True,
+        **popen,
     )
+
+
+def run_until_killed(args: list[str], env: dict[str, str], marker: str, delay: float, cwd: Path = PROJECT_ROOT) -> bool:
+    """Run `dbt <args>` and kill -9 it (its whole process group) `delay` seconds after a line
+    of its output contains `marker`. True once the marker was seen (killed then, or ended by
+    itself within `delay`), False when it ended without printing the marker."""
+    proc = start_dbt(args, env, cwd, start_new_session=True)
     try:
         for line in proc.stdout:
             if marker in line:
@@ -145,6 +151,46 @@ def run_until_killed(args: list[str], env: dict[str, str], marker: str, delay: f
                 os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=60)
         proc.stdout.close()
+
+
+@dataclass
+class RunningDbt:
+    """A dbt process started by `running_dbt`; `output` is complete once the block has ended."""
+
+    proc: subprocess.Popen
+    output: list[str]
+
+    @property
+    def returncode(self) -> int | None:
+        return self.proc.poll()
+
+
+@contextlib.contextmanager
+def running_dbt(args: list[str], env: dict[str, str], until: str = "START sql") -> Iterator[RunningDbt]:
+    """Start `dbt <args>` and enter once a line of its output contains `until` (the first model
+    started, by default); its output is drained meanwhile. On leaving, wait for it to end."""
+    proc = start_dbt(args, env)
+    running = RunningDbt(proc, [])
+    for line in proc.stdout:
+        running.output.append(line)
+        if until in line:
+            break
+    drain = threading.Thread(target=lambda: running.output.extend(proc.stdout), daemon=True)
+    drain.start()
+    try:
+        yield running
+    finally:
+        proc.wait(timeout=900)
+        drain.join(timeout=60)
+        proc.stdout.close()
+
+
+def env_with_saved_parse(env: dict[str, str], target: Path) -> dict[str, str]:
+    """`env` with its own dbt target directory `target`, holding a copy of the saved parse of
+    `env`'s: a second dbt process then parses in a second or two instead of a full parse."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(Path(env["DBT_TARGET_PATH"]) / "partial_parse.msgpack", target)
+    return {**env, "DBT_TARGET_PATH": str(target)}
 
 
 def copy_project(destination: Path) -> Path:

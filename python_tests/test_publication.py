@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 import venv
@@ -23,19 +22,20 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import (
-    BIN,
     BUILD_SCHEMA,
     MART_SCHEMA,
     PROJECT_ROOT,
     copy_database,
     copy_project,
     dbt_env,
+    env_with_saved_parse,
     generate_landing_zone,
     mart_snapshot,
     published_digest,
     query,
     run_dbt,
     run_until_killed,
+    running_dbt,
     serving_path,
 )
 
@@ -245,36 +245,17 @@ def test_readers_of_the_published_file_do_not_stop_the_build(zones: Zones, tmp_p
 def test_a_second_job_stops_at_once_and_changes_nothing(zones: Zones, tmp_path: Path) -> None:
     database = copy_database(zones.published, tmp_path / "twice.duckdb")
     before = published_digest(database)
-    env = dbt_env(zones.newer, database, PROJECT_ROOT, {"PYTHONUNBUFFERED": "1"})
-    first = subprocess.Popen(
-        [str(BIN / "dbt"), *BUILD],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        for line in first.stdout:
-            if "START sql" in line:
-                break
-        # The second job parses from the first's saved parse, so that it reaches the database in
-        # a second or two, while the first still builds.
-        second_target = tmp_path / "second"
-        second_target.mkdir()
-        shutil.copy(Path(env["DBT_TARGET_PATH"]) / "partial_parse.msgpack", second_target)
-        second = run_dbt(BUILD, zones.newer, database, extra_env={"DBT_TARGET_PATH": str(second_target)})
-        assert first.poll() is None, "the first job ended before the second one did: nothing was tested"
-        assert not second.ok
-        assert f"Another build is running on {database}" in second.output
-        assert "stopped before changing anything" in second.output
+    env = dbt_env(zones.newer, database, PROJECT_ROOT, None)
+    with running_dbt(BUILD, env) as first:
+        second = run_dbt(BUILD, zones.newer, database, extra_env=env_with_saved_parse(env, tmp_path / "second"))
+        still_running = first.returncode is None
         assert published_digest(database) == before
-        rest = first.stdout.read()
-        assert first.wait(timeout=600) == 0, rest[-5000:]
-    finally:
-        if first.poll() is None:
-            first.kill()
-        first.stdout.close()
+    assert first.returncode == 0, "".join(first.output)[-5000:]
+
+    assert not second.ok
+    assert f"Another build is running on {database}" in second.output, second.output[-3000:]
+    assert "stopped before changing anything" in second.output
+    assert still_running, "the first job ended before the second one stopped: nothing was tested"
     assert assert_old_or_new(database, before, zones) == "new"
 
 

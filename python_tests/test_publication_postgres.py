@@ -9,16 +9,22 @@ tests kill builds, hold locks, fail a test and start two jobs at once over it.
 from __future__ import annotations
 
 import dataclasses
-import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import engines
 import pytest
-from conftest import BIN, PROJECT_ROOT, copy_project, generate_landing_zone, run_until_killed
+from conftest import (
+    BIN,
+    PROJECT_ROOT,
+    copy_project,
+    env_with_saved_parse,
+    generate_landing_zone,
+    run_until_killed,
+    running_dbt,
+)
 
 pytest.importorskip("psycopg2", reason="psycopg2 is in requirements-engines.txt")
 from psycopg2 import errors  # noqa: E402
@@ -136,7 +142,7 @@ def test_kill_at_any_point_leaves_the_previous_set_or_the_new_one(database: Data
     code, output = database.dbt(BUILD)
     assert code == 0, output[-5000:]
     database.assert_one_whole_set()
-    new = {table: rows for table, rows in database.cluster.marts().items()}
+    new = {table: rows for table, (_, rows) in database.cluster.marts().items()}
     for state, (marker, _) in zip(observed, KILL_POINTS, strict=True):
         if state == before:
             continue
@@ -145,7 +151,7 @@ def test_kill_at_any_point_leaves_the_previous_set_or_the_new_one(database: Data
         ids = {row[-1] for table, rows in state.items() if table != "publication_log" for row in rows}
         assert len(ids) == 1
         marts = {table: engines.sort_rows([row[:-1] for row in rows]) for table, rows in state.items() if table in new}
-        assert marts == {table: rows for table, (_, rows) in new.items()}
+        assert marts == new
     assert database.schemas("marts\\_build") == []
 
 
@@ -219,41 +225,10 @@ def test_a_failing_test_publishes_nothing(database: Database, tmp_path: Path) ->
 
 def test_a_second_job_stops_at_once_and_changes_nothing(database: Database, tmp_path: Path) -> None:
     before = database.published()
-    # The second job parses from the first's saved parse, so that it reaches the database in a
-    # second or two, while the first still builds.
-    second_env = {**database.env, "DBT_TARGET_PATH": str(tmp_path / "second")}
-    second: dict[str, tuple[int, str]] = {}
-    started = threading.Event()
-
-    def start_second() -> None:
-        started.wait(timeout=HANG)
-        (tmp_path / "second").mkdir()
-        shutil.copy(Path(database.env["DBT_TARGET_PATH"]) / "partial_parse.msgpack", tmp_path / "second")
-        second["result"] = database.dbt(BUILD, env=second_env)
-
-    thread = threading.Thread(target=start_second)
-    thread.start()
-    proc = subprocess.Popen(
-        [str(BIN / "dbt"), *BUILD],
-        cwd=PROJECT_ROOT,
-        env={**database.env, "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    first_output = []
-    for line in proc.stdout:
-        first_output.append(line)
-        if "START sql" in line:
-            started.set()
-        if started.is_set() and "result" in second:
-            break
-    thread.join(timeout=HANG)
-    code, output = second["result"]
-    still_running = proc.poll() is None
-    rest = proc.stdout.read()
-    assert proc.wait(timeout=HANG) == 0, "".join(first_output)[-3000:] + rest[-3000:]
-    proc.stdout.close()
+    with running_dbt(BUILD, database.env) as first:
+        code, output = database.dbt(BUILD, env=env_with_saved_parse(database.env, tmp_path / "second"))
+        still_running = first.returncode is None
+    assert first.returncode == 0, "".join(first.output)[-5000:]
 
     assert code != 0
     assert "Another build of this project is running on database adoption_publication" in output, output[-3000:]
