@@ -70,8 +70,10 @@ def remove_work_files(published_file: str, keep: str | None = None) -> list[str]
 
 
 def take_build_lock(database: str) -> int:
-    """An open descriptor holding the exclusive lock of `database`'s builds."""
+    """An open descriptor holding the exclusive lock of `database`'s builds (DuckDB creates the
+    database file, not its directory: a first build in a fresh clone creates it here)."""
     path = database + ".lock"
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
