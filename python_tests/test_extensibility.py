@@ -10,7 +10,7 @@ from conftest import Build, copy_project, mart_snapshot, query, run_dbt
 
 SEED_ROWS = {
     "metric_catalog": [
-        "projects_with_packages_28_days_user,usage_activity_by_stage_monthly.package.projects_with_packages,"
+        "projects_with_packages_28_days_user,1,usage_activity_by_stage_monthly.package.projects_with_packages,"
     ],
     "measure_definitions": [
         "package_registry_utilization,ratio,projects_with_packages_28_days_user,billable_user_count,true"
@@ -49,6 +49,15 @@ def latest_pings(raw_path: Path) -> dict[tuple[str, str], dict]:
     return chosen
 
 
+def billable_users(ping: dict) -> int | None:
+    """SPEC §3 default: license_billable_users, else active_user_count (first present, not negative)."""
+    for key in ("license_billable_users", "active_user_count"):
+        value = ping.get(key)
+        if isinstance(value, int) and value >= 0:
+            return value
+    return None
+
+
 def test_package_use_case_from_seed_rows_only(generated_build: Build, tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     for seed, rows in SEED_ROWS.items():
@@ -78,9 +87,7 @@ def test_package_use_case_from_seed_rows_only(generated_build: Build, tmp_path: 
     assert values
     for uuid, month, value in values:
         ping = pings[(uuid, month)]
-        expected = (
-            ping["usage_activity_by_stage_monthly"]["package"]["projects_with_packages"] / ping["active_user_count"]
-        )
+        expected = ping["usage_activity_by_stage_monthly"]["package"]["projects_with_packages"] / billable_users(ping)
         assert abs(value - round(expected, 9)) < 1e-12, (uuid, month)
 
     # Package does not count toward the platform score: platform marts are unchanged.

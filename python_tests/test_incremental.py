@@ -88,7 +88,12 @@ def test_new_month_late_ping_and_redeliveries_match_a_full_refresh(
         [first_month, f"{START}-31 22:00:00"],
     )[0]
     late = json.loads(next(line for line in stored.values() if f'"id":"{ping_id}"' in line))
-    late.update(id="late-ping-1", recorded_at=f"{START}-31T23:59:59Z", active_user_count=licensed // 4)
+    late.update(
+        id="late-ping-1",
+        recorded_at=f"{START}-31T23:59:59Z",
+        license_billable_users=licensed // 4,
+        active_user_count=licensed // 4 + 1,
+    )
     late_line = json.dumps(late, separators=(",", ":"))
     # Later deliveries of stored ids (a resend, a second copy of the late ping) are duplicates.
     # A backfill file that sorts before every stored file holds the first delivery of its id:
@@ -170,11 +175,12 @@ def test_remapped_metric_path_reparses_stored_pings(published: tuple[Path, Path,
     live, _, published_database = published
     project = copy_project(tmp_path / "project")
     catalog = project / "seeds" / "metric_catalog.csv"
-    old = "billable_user_count,active_user_count,"
-    assert old in catalog.read_text(encoding="utf-8").splitlines()
-    catalog.write_text(
-        catalog.read_text(encoding="utf-8").replace(old, "billable_user_count,license_user_count,"), encoding="utf-8"
-    )
+    # Both billable-user paths give way to one: the parse changes columns as well as values.
+    rows = catalog.read_text(encoding="utf-8").splitlines()
+    old = ["billable_user_count,1,license_billable_users,", "billable_user_count,2,active_user_count,"]
+    assert set(old) <= set(rows)
+    rows = ["billable_user_count,1,license_user_count," if row == old[0] else row for row in rows if row != old[1]]
+    catalog.write_text("\n".join(rows) + "\n", encoding="utf-8")
     database = tmp_path / "remapped.duckdb"
     copy_database(published_database, database)
 

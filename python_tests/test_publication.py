@@ -165,7 +165,8 @@ def test_kill_at_any_point_leaves_the_previous_set_or_the_new_one(zones: Zones, 
     # The next scheduled run recovers: it publishes the new data, whole, once.
     result = run_dbt(BUILD, zones.newer, database)
     assert result.ok, result.output[-5000:]
-    assert "Published 10 marts" in result.output
+    marts = list((PROJECT_ROOT / "models" / "marts").rglob("*.sql"))
+    assert f"Published {len(marts)} marts" in result.output
     assert assert_old_or_new(database, old_digest, zones) == "new"
     # Work files of the killed publications are gone.
     assert sorted(path.name for path in tmp_path.glob("killed_serving.duckdb*")) == ["killed_serving.duckdb"]

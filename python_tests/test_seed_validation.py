@@ -125,8 +125,18 @@ CASES = {
     ),
     "metric_path_with_bad_characters": BrokenSeed(
         "metric_catalog",
-        (("ci_builds_28_days_event,counts_monthly.ci_builds,", "ci_builds_28_days_event,counts_monthly.ci_builds',"),),
-        ("metric_catalog.csv", "metric=ci_builds_28_days_event", "does not match"),
+        (
+            (
+                "ci_builds_28_days_event,1,counts_monthly.ci_builds,",
+                "ci_builds_28_days_event,1,counts_monthly.ci_builds',",
+            ),
+        ),
+        ("metric_catalog.csv", "metric=ci_builds_28_days_event priority=1", "does not match"),
+    ),
+    "metric_fallback_paths_with_one_priority": BrokenSeed(
+        "metric_catalog",
+        (("billable_user_count,2,active_user_count,", "billable_user_count,1,active_user_count,"),),
+        ("metric_catalog.csv", "metric=billable_user_count priority=1", "priority 1 is given to 2 paths"),
     ),
 }
 

@@ -19,7 +19,11 @@ instance_months as (
 
 catalog as (
 
-    select * from {{ ref('metric_catalog') }}
+    -- One row per metric: the seed has one per path.
+    select distinct
+        metric,
+        metric_group
+    from {{ ref('metric_catalog') }}
 
 ),
 
@@ -31,8 +35,8 @@ unpivoted as (
         catalog.metric,
         catalog.metric_group,
         case catalog.metric
-            {%- for metric in catalog %}
-            when '{{ metric.metric }}' then instance_months.{{ metric.metric }}
+            {%- for entry in catalog %}
+            when '{{ entry.metric }}' then instance_months.{{ entry.metric }}
             {%- endfor %}
         end as metric_value
     from instance_months

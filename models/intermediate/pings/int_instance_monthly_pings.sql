@@ -81,8 +81,8 @@ final as (
         subscriptions.product_tier,
         {{ calendar_months_between('ranked_pings.reporting_month', 'accounts.customer_since_date') }}
             as account_age_months,
-        {%- for metric in catalog %}
-        ranked_pings.{{ metric.metric }}{% if not loop.last %},{% endif %}
+        {%- for entry in catalog %}
+        ranked_pings.{{ entry.metric }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from ranked_pings
     left join latest_labels

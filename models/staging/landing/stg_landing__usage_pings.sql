@@ -1,10 +1,12 @@
 -- depends_on: {{ ref('metric_catalog') }}
 {#-
     Accepted pings: one row per distinct ping id, typed, metrics
-    negative-to-NULL. The raw line is not carried: an accepted line lives on
-    in its typed columns (the parsed model keeps raw lines of rejects only).
+    negative-to-NULL, with the catalog path each multi-path metric came
+    from. The raw line is not carried: an accepted line lives on in its
+    typed columns (the parsed model keeps raw lines of rejects only).
 -#}
 {%- set catalog = metric_catalog_rows() %}
+{%- set fallback_metrics = metrics_with_fallback_paths(catalog) %}
 
 with
 
@@ -26,9 +28,12 @@ final as (
         recorded_at,
         reporting_month,
         gitlab_version,
-        license_subscription_id,
-        {%- for metric in catalog %}
-        {{ metric.metric }}{% if not loop.last %},{% endif %}
+        license_subscription_id
+        {%- for entry in catalog %},
+        {{ entry.metric }}
+        {%- endfor %}
+        {%- for metric in fallback_metrics %},
+        {{ metric }}_path_priority
         {%- endfor %}
     from parsed
     where rejection_reason is null

@@ -3,7 +3,10 @@
 {#-
     Every raw ping line, parsed once, with the reason it is rejected (NULL when
     accepted). Header fields have fixed paths (SPEC §2.1); metric paths come
-    from the metric_catalog seed, one typed column per catalog metric.
+    from the metric_catalog seed, one typed column per catalog metric. A
+    metric with several paths takes the first, in priority order, whose value
+    is present and not negative (SPEC §3); which one did is kept in
+    `<metric>_path_priority` (1 = the first path; NULL = none did).
 
     Incremental, one landing file at a time (docs/performance.md): a run parses
     only the files that are new, whose line count changed (lines appended) or
@@ -29,17 +32,33 @@
     ('license_subscription_id', 'license_subscription_id'),
 ] -%}
 {%- set catalog = metric_catalog_rows() -%}
-{%- set paths = header_fields | map(attribute=1) | list + catalog | map(attribute='payload_path') | list -%}
+{%- set fallback_metrics = metrics_with_fallback_paths(catalog) -%}
+{#- Every distinct path once, header fields first: a path two metrics share is read once. -#}
+{%- set paths = header_fields | map(attribute=1) | list -%}
+{%- for entry in catalog -%}
+    {%- for path in entry.paths if path not in paths -%}
+        {%- do paths.append(path) -%}
+    {%- endfor -%}
+{%- endfor -%}
 {%- set future_cutoff = run_started_at + modules.datetime.timedelta(hours=var('future_ping_tolerance_hours')) %}
 {%- set future_cutoff_sql = "cast('" ~ future_cutoff.strftime('%Y-%m-%d %H:%M:%S') ~ "' as timestamp)" %}
 {#- Identifies what a line was parsed with: the paths read and the column each lands in. -#}
+{%- set catalog_signature = [] -%}
+{%- for entry in catalog -%}
+    {%- do catalog_signature.append(
+        entry.metric ~ '=' ~ (entry.paths | join('>')) ~ '@' ~ (entry.priorities | join('>'))
+    ) -%}
+{%- endfor -%}
 {%- set catalog_hash = local_md5(
-    (catalog | map(attribute='metric') | join(',')) ~ '|' ~ (paths | join(','))
+    (header_fields | map(attribute=1) | join(',')) ~ '|' ~ (catalog_signature | join(','))
 ) %}
 {%- set stored_columns = [
     'source_file', 'line_number', 'payload', 'ping_id', 'uuid', 'hostname', 'recorded_at_text',
     'recorded_at', 'reporting_month', 'gitlab_version', 'license_subscription_id',
-] + catalog | map(attribute='metric') | list + ['rejection_reason', 'metric_catalog_hash'] %}
+] %}
+{%- for entry in catalog %}{% do stored_columns.append(entry.metric) %}{% endfor %}
+{%- for metric in fallback_metrics %}{% do stored_columns.append(metric ~ '_path_priority') %}{% endfor %}
+{%- do stored_columns.extend(['rejection_reason', 'metric_catalog_hash']) %}
 {{ config(
     materialized='incremental',
     on_schema_change='sync_all_columns',
@@ -103,10 +122,23 @@ typed as (
         {%- for column_name, path in header_fields %}
         nullif(trim({{ array_element('extracted_fields', loop.index) }}), '') as {{ column_name }},
         {%- endfor %}
-        {%- for metric in catalog %}
-        {%- set value = try_cast_bigint(array_element('extracted_fields', header_fields | length + loop.index)) %}
-        -- {{ metric.metric }}: a negative value means "failed to compute" (missing).
-        case when {{ value }} >= 0 then {{ value }} end as {{ metric.metric }},
+        {%- for entry in catalog %}
+        -- {{ entry.metric }}: the first path with a value; a negative value
+        -- means "failed to compute" (missing), so the next path is tried.
+        case
+            {%- for path in entry.paths %}
+            {%- set value = try_cast_bigint(array_element('extracted_fields', paths.index(path) + 1)) %}
+            when {{ value }} >= 0 then {{ value }}
+            {%- endfor %}
+        end as {{ entry.metric }},
+        {%- if entry.metric in fallback_metrics %}
+        case
+            {%- for path in entry.paths %}
+            when {{ try_cast_bigint(array_element('extracted_fields', paths.index(path) + 1)) }} >= 0
+                then {{ entry.priorities[loop.index0] }}
+            {%- endfor %}
+        end as {{ entry.metric }}_path_priority,
+        {%- endif %}
         {%- endfor %}
         {{ try_cast_utc_timestamp(array_element('extracted_fields', 4)) }} as recorded_at
     from extracted
@@ -148,8 +180,11 @@ validated as {{ materialized_cte() }} (
         recorded_at,
         gitlab_version,
         license_subscription_id,
-        {%- for metric in catalog %}
-        {{ metric.metric }},
+        {%- for entry in catalog %}
+        {{ entry.metric }},
+        {%- endfor %}
+        {%- for metric in fallback_metrics %}
+        {{ metric }}_path_priority,
         {%- endfor %}
         validation_failure
     from classified
@@ -259,8 +294,11 @@ parsed as (
         {{ month_start('validated.recorded_at') }} as reporting_month,
         validated.gitlab_version,
         validated.license_subscription_id,
-        {%- for metric in catalog %}
-        validated.{{ metric.metric }},
+        {%- for entry in catalog %}
+        validated.{{ entry.metric }},
+        {%- endfor %}
+        {%- for metric in fallback_metrics %}
+        validated.{{ metric }}_path_priority,
         {%- endfor %}
         coalesce(
             validated.validation_failure,
