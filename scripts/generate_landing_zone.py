@@ -27,17 +27,32 @@ Shape:
 * Instances: a Self-Managed subscription has a Production instance (~4% never ping) and
   sometimes 1-2 Non-Production ones (~15% of them with more billable users than production);
   ~15% of instances are unlabeled (absent from instances.csv). A SaaS subscription has one
-  ``gitlab.com`` instance whose uuid is a numeric namespace id.
+  ``gitlab.com`` instance whose uuid is a numeric namespace id. Self-managed instances run a
+  release 0-9 months old (``X.Y.Z-ee``; SaaS: the month's ``X.Y.0-pre``), except ~10%
+  that stay on one old release for good (13.12, 14.3, 14.10, 15.4, 15.11 or 16.0, patch drawn
+  once; a release the month has not reached yet is replaced by the monthly one).
 * Pings: 1-3 per instance-month, ~8% of instance-months skipped, ~35% of the latest pings late
   on the last day of the month (UTC), ~1% of multi-ping months with two pings at the same
   latest ``recorded_at``. Metrics come from per-account, per-use-case adoption levels that
   drift up, down or stay flat (with noise), times billable users, so that every SPEC 4.1
   measure takes all three colors and colors change both ways over time. ~3% of metric leaves
-  are -1, ~2% absent, ~1.5% of pings have no ``secure`` subtree, ~0.5% report 0 billable users.
+  failed (-1 or -2, 70/30), ~2% absent, ~1.5% of pings have no ``secure`` subtree, ~0.5%
+  report 0 billable users. Keys follow the version: ``license_billable_users`` (the billable
+  users) from 14.0 on, ``redis_hll_counters.manage.unique_active_users_monthly`` from 15.2
+  on, ``counts_monthly.ci_internal_pipelines`` from 15.10 on and ``counts_monthly.ci_builds``
+  from 16.1 on; older versions leave them out. With
+  ``license_billable_users``, ``active_user_count`` also counts guests and bots (1-1.25 times
+  the billable users, plus 0-3); without it (before 14.0, ~1.4% of pings) it is the billable
+  users. ~0.5% of ``license_billable_users`` are -1 (the billable count falls back to
+  ``active_user_count``); ~0.3% of pings have null user counts. Last activity is
+  ``redis_hll_counters.manage.unique_active_users_monthly`` (beside ``search``).
 * Bad records: each kind of ``REJECT_KINDS`` for ~1 in 2,500 pings and at least once in every
   month with 5 or more account pings; every month also has valid pings of extra instances (not
   in instances.csv) with an unknown or a null subscription (``DQ_KINDS``, accounts // 500 of
-  each, at least one). ``_manifest.json`` counts every kind per month.
+  each, at least one). The unknown-subscription ones are EE pings with license keys; the
+  null-subscription ones are Community Edition (``edition`` CE, version ``X.Y.Z``): no
+  ``license_*`` keys at all (so a null ``license_subscription_id``), no ``secure`` subtree,
+  ``active_user_count`` as the only user count. ``_manifest.json`` counts every kind per month.
 
 Determinism: accounts come from ``Random(f"{seed}:{index}")`` and each account-month from
 ``Random(f"{seed}:{index}:{YYYY-MM}")``, so runs with the same seed, account count and start
@@ -57,7 +72,7 @@ import os
 import random
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -116,15 +131,21 @@ METRIC_PATHS = tuple(
     "counts.projects counts.issues counts.merge_requests counts_monthly.ci_builds "
     "counts_monthly.ci_internal_pipelines counts_monthly.deployments "
     "counts_monthly.successful_deployments counts_monthly.failed_deployments "
-    f"{STAGE}.manage.active_users {STAGE}.create.action_monthly_active_users_project_repo "
+    f"{STAGE}.create.action_monthly_active_users_project_repo "
     f"{STAGE}.verify.ci_pipelines {STAGE}.release.deployments "
     f"{STAGE}.package.projects_with_packages {STAGE}.secure.user_unique_users_all_secure_scanners "
     f"{STAGE}.secure.sast_scans {STAGE}.secure.dast_scans {STAGE}.secure.dependency_scanning_scans "
     f"{STAGE}.secure.container_scanning_scans {STAGE}.secure.secret_detection_scans "
     f"{STAGE}.secure.coverage_fuzzing_scans {STAGE}.secure.api_fuzzing_scans "
+    "redis_hll_counters.manage.unique_active_users_monthly "
     "redis_hll_counters.search.i_search_total_unique_counts_monthly".split()
 )
 SECURE_KEYS = tuple(p.split(".")[2] for p in METRIC_PATHS if ".secure." in p)
+# First (major, minor) release that sends a payload key; older versions leave the key out.
+BILLABLE_SINCE, UNIQUE_ACTIVE_USERS_SINCE = (14, 0), (15, 2)
+CI_INTERNAL_PIPELINES_SINCE, CI_BUILDS_SINCE = (15, 10), (16, 1)
+# Old releases (major.minor, last patch) some self-managed instances stay on.
+OLD_RELEASES = (("13.12", 15), ("14.3", 6), ("14.10", 5), ("15.4", 6), ("15.11", 13), ("16.0", 8))
 SCANNER_POPULARITY = (0, 4, 2, 3, 1, 6, 5)  # sast, secret detection, dependency, container, ...
 # Bad-record kind -> the SPEC section 7 reject reason the project should give it.
 REJECT_KINDS = {
@@ -165,6 +186,7 @@ class Instance:
     user_factor: float  # billable users relative to the subscription's
     usage_factor: float  # adoption multiplier (non-production uses less)
     version_lag: int
+    old_version: str | None  # pinned to this old release; None: follows release()
     installation_type: str
     pings: bool = True
 
@@ -348,6 +370,10 @@ def make_instance(rng: Rng, uuid: str, host: str, kind: str, sub: Subscription) 
         usage = rng.uniform(0.3, 1.0)
     saas = host == "gitlab.com"
     installs = ("omnibus-gitlab", "omnibus-gitlab", "gitlab-helm-chart", "docker")
+    old_version = None
+    if not saas and rng.random() < 0.1:  # stays on an old release
+        minor, last_patch = rng.choice(OLD_RELEASES)
+        old_version = f"{minor}.{rng.randint(0, last_patch)}-ee"
     return Instance(
         uuid=uuid,
         hostname=host,
@@ -357,6 +383,7 @@ def make_instance(rng: Rng, uuid: str, host: str, kind: str, sub: Subscription) 
         user_factor=user_factor,
         usage_factor=usage,
         version_lag=0 if saas else rng.choice((0, 1, 1, 2, 3, 4, 6, 9)),
+        old_version=old_version,
         installation_type="gitlab-saas" if saas else rng.choice(installs),
     )
 
@@ -385,10 +412,16 @@ def release(ym: int, lag: int, saas: bool, patch: int) -> str:
     return f"{major}.{minor}.0-pre" if saas else f"{major}.{minor}.{patch}-ee"
 
 
+def major_minor(version: str) -> tuple[int, int]:
+    """(major, minor) of a version string such as ``15.11.3-ee``, ``17.3.0-pre`` or ``17.3.2``."""
+    major, minor, _ = version.split(".", 2)
+    return int(major), int(minor)
+
+
 def metric_values(rng: Rng, b: int, lv: list[float], scanners: Sequence[int]) -> Metrics:
     """Metric leaves (METRIC_PATHS order) for ``b`` billable users at adoption levels ``lv``.
 
-    Returns the values (failed leaves already -1) and the indexes of the leaves to leave out.
+    Returns the values (failed leaves already -1 or -2) and the indexes of the leaves to leave out.
     """
     r = rng.random
     scm, ci, cd, sec, eng = lv[0], lv[1], lv[2], lv[3], lv[4]
@@ -399,50 +432,56 @@ def metric_values(rng: Rng, b: int, lv: list[float], scanners: Sequence[int]) ->
     success = round(deploys * clamp(0.1 + 0.85 * cd + 0.2 * (r() - 0.5)))
     vals = [projects, projects * (8 + int(20 * r())), projects * (3 + int(10 * r())), builds]
     vals += [pipelines, deploys, success, deploys - success]
-    vals.append(round(b * min(1.0, (0.3 + 0.65 * eng) * (0.92 + 0.16 * r()))))
+    active = round(b * min(1.0, (0.3 + 0.65 * eng) * (0.92 + 0.16 * r())))
     vals.append(round(b * (0.02 + 0.55 * scm) * (0.85 + 0.3 * r())))
     vals.append(round(b * (0.02 + 0.5 * ci) * (0.85 + 0.3 * r())))
     vals.append(round(b * (0.01 + 0.2 * cd) * (0.85 + 0.3 * r())))
     vals.append(round(projects * 0.5 * r() * ci))
     vals.append(round(b * 0.35 * sec * (0.8 + 0.4 * r())))
-    vals += [0, 0, 0, 0, 0, 0, 0, round(b * 0.4 * r())]
+    vals += [0, 0, 0, 0, 0, 0, 0, active, round(b * 0.4 * r())]
     n_types = min(7, int(sec * 7.99 + 1.5 * (r() - 0.5))) if sec > 0 else 0
     if n_types > 0:  # adopted scan types share the scans of the pipelines
         per_type = pipelines * math.exp(LN_SCANS[0] + sec * LN_SCANS[1]) / n_types
         for slot in scanners[:n_types]:
-            vals[14 + slot] = round(per_type * (0.3 + 1.4 * r())) + (1 if pipelines else 0)
+            vals[13 + slot] = round(per_type * (0.3 + 1.4 * r())) + (1 if pipelines else 0)
     absent: list[int] = []
     i = int(math.log(1.0 - r()) / LOG_KEEP)  # geometric gaps between missing leaves
     while i < len(vals):
-        if r() < 0.6:
-            vals[i] = -1
+        if (y := r()) < 0.6:  # failed: -1 (70%) or -2
+            vals[i] = -1 if y < 0.42 else -2
         else:
             absent.append(i)
         i += 1 + int(math.log(1.0 - r()) / LOG_KEEP)
     return vals, absent
 
 
-def metric_tree(v: list[int], absent: list[int], drop_secure: bool) -> dict[str, Any]:
-    """The nested metric objects of a payload (a literal: much faster than a generic build)."""
+def metric_tree(v: list[int], absent: list[int], drop_secure: bool, ver: tuple[int, int]) -> dict[str, Any]:
+    """The nested metric objects of a payload (a literal: much faster than a generic build).
+
+    ``ver`` is the (major, minor) of the sending version: older ones lack some counters.
+    """
     stage = {
-        "manage": {"active_users": v[8]},
-        "create": {"action_monthly_active_users_project_repo": v[9]},
-        "verify": {"ci_pipelines": v[10]},
-        "release": {"deployments": v[11]},
-        "package": {"projects_with_packages": v[12]},
-        "secure": dict(zip(SECURE_KEYS, v[13:21], strict=True)),
+        "create": {"action_monthly_active_users_project_repo": v[8]},
+        "verify": {"ci_pipelines": v[9]},
+        "release": {"deployments": v[10]},
+        "package": {"projects_with_packages": v[11]},
+        "secure": dict(zip(SECURE_KEYS, v[12:20], strict=True)),
+    }
+    monthly = {
+        "ci_builds": v[3],
+        "ci_internal_pipelines": v[4],
+        "deployments": v[5],
+        "successful_deployments": v[6],
+        "failed_deployments": v[7],
     }
     tree = {
         "counts": {"projects": v[0], "issues": v[1], "merge_requests": v[2]},
-        "counts_monthly": {
-            "ci_builds": v[3],
-            "ci_internal_pipelines": v[4],
-            "deployments": v[5],
-            "successful_deployments": v[6],
-            "failed_deployments": v[7],
-        },
+        "counts_monthly": monthly,
         STAGE: stage,
-        "redis_hll_counters": {"search": {"i_search_total_unique_counts_monthly": v[21]}},
+        "redis_hll_counters": {
+            "manage": {"unique_active_users_monthly": v[20]},
+            "search": {"i_search_total_unique_counts_monthly": v[21]},
+        },
     }
     for i in absent:
         *parents, leaf = METRIC_PATHS[i].split(".")
@@ -450,6 +489,12 @@ def metric_tree(v: list[int], absent: list[int], drop_secure: bool) -> dict[str,
         for key in parents:
             node = node[key]
         del node[leaf]
+    if ver < CI_BUILDS_SINCE:  # versions without these counters
+        monthly.pop("ci_builds", None)
+        if ver < CI_INTERNAL_PIPELINES_SINCE:
+            monthly.pop("ci_internal_pipelines", None)
+            if ver < UNIQUE_ACTIVE_USERS_SINCE:
+                del tree["redis_hll_counters"]["manage"]
     if drop_secure:
         del stage["secure"]
     return tree
@@ -541,6 +586,24 @@ class MonthWriter:
         }
 
 
+def user_counts(ping: dict[str, Any], r: Callable[[], float], b: int, x: float, billable_key: bool) -> None:
+    """Add the user counts of an EE ping with ``b`` billable users (``x``: a uniform draw).
+
+    From 14.0 on, ``license_billable_users`` is ``b`` (-1 for ~0.5%) and ``active_user_count``
+    also counts guests and bots; older versions send only ``active_user_count`` = ``b``. Both
+    are null for ~0.3%.
+    """
+    if x < 0.003:
+        if billable_key:
+            ping["license_billable_users"] = None
+        ping["active_user_count"] = None
+    elif billable_key:
+        ping["license_billable_users"] = -1 if 0.006 <= x < 0.011 else b
+        ping["active_user_count"] = round(b * (1.0 + 0.25 * r())) + int(4 * r())
+    else:
+        ping["active_user_count"] = b
+
+
 def instance_pings(
     rng: Rng,
     account: Account,
@@ -569,6 +632,10 @@ def instance_pings(
     lv[3] *= 1.0 if sub.tier == "Ultimate" else account.premium_scan
     licensed = seats if r() > 0.1 else max(1, round(seats * (0.85 + 0.25 * r())))
     version = release(ym, inst.version_lag, inst.hostname == "gitlab.com", int(9 * r()))
+    ver = major_minor(version)
+    if inst.old_version is not None and (old := major_minor(inst.old_version)) < ver:
+        version, ver = inst.old_version, old
+    billable_key = ver >= BILLABLE_SINCE
     month, plan = ym_label(ym), sub.tier.lower()
     out.instance_months += 1
     for day, hour, minute, second in times:
@@ -585,10 +652,10 @@ def instance_pings(
             "license_plan": plan,
             "license_subscription_id": sub.subscription_id,
             "license_user_count": None if 0.003 <= x < 0.006 else licensed,
-            "active_user_count": None if x < 0.003 else b,
         }
+        user_counts(ping, r, b, x, billable_key)
         vals, absent = metric_values(rng, b, lv, account.scanners)
-        ping.update(metric_tree(vals, absent, r() < 0.015))
+        ping.update(metric_tree(vals, absent, r() < 0.015, ver))
         out.account_ping(rng, ping)
 
 
@@ -612,7 +679,10 @@ def account_pings(seed: int, account: Account, ym: int, t: int, out: MonthWriter
 
 
 def stray_pings(seed: int, n: int, ym: int, out: MonthWriter) -> None:
-    """Valid pings of extra instances (not in instances.csv): unknown or null subscription."""
+    """Valid pings of extra instances (not in instances.csv): unknown or null subscription.
+
+    The null-subscription ones are Community Edition: no license keys, no ``secure`` subtree.
+    """
     rng = random.Random(f"{seed}:stray:{ym_label(ym)}")
     for i in range(2 * n):
         unknown = i % 2 == 0
@@ -620,20 +690,26 @@ def stray_pings(seed: int, n: int, ym: int, out: MonthWriter) -> None:
         uuid, users = rng_uuid(inst_rng), inst_rng.randint(3, 400)
         lv = [inst_rng.random() for _ in range(5)]
         b = round(users * rng.uniform(0.6, 1.0))
+        ping_id, recorded_at = rng_uuid(rng), random_ts(rng, ym, last_day(ym))
+        version = release(ym, inst_rng.randint(0, 6), False, rng.randint(0, 8))
         ping: dict[str, Any] = {
-            "id": rng_uuid(rng),
+            "id": ping_id,
             "uuid": uuid,
             "hostname": f"gitlab.trial-{i + 1}.example",
-            "recorded_at": random_ts(rng, ym, last_day(ym)),
-            "version": release(ym, inst_rng.randint(0, 6), False, rng.randint(0, 8)),
-            "edition": "EE",
+            "recorded_at": recorded_at,
+            "version": version if unknown else version.removesuffix("-ee"),
+            "edition": "EE" if unknown else "CE",
             "installation_type": "omnibus-gitlab",
-            "license_plan": "ultimate" if unknown else None,
-            "license_subscription_id": f"S{9999000 + i // 2:07d}" if unknown else None,
-            "license_user_count": users if unknown else None,
-            "active_user_count": b,
         }
-        ping.update(metric_tree(*metric_values(rng, b, lv, range(7)), False))
+        ver = major_minor(version)
+        if unknown:
+            ping["license_plan"] = "ultimate"
+            ping["license_subscription_id"] = f"S{9999000 + i // 2:07d}"
+            ping["license_user_count"] = users
+            user_counts(ping, rng.random, b, rng.random(), ver >= BILLABLE_SINCE)
+        else:
+            ping["active_user_count"] = b
+        ping.update(metric_tree(*metric_values(rng, b, lv, range(7)), not unknown, ver))
         out.write(DUMPS(ping))
         out.instance_months += 1
         out.kinds["unknown_subscription" if unknown else "null_subscription"] += 1
