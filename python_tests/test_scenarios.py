@@ -2,7 +2,7 @@
 
 The use-case methodology is validated on 15-20 accounts whose adoption is known
 (background/use-case-adoption-scoring.txt, "Testing"). Each scenario below is one
-such account (SCN01 .. SCN20, SCN19 being a ping without an account), written in
+such account (SCN01 .. SCN23, SCN19 being a ping without an account), written in
 the hand-made landing zone `python_tests/scenarios/landing_zone/` (SPEC §2). The
 whole suite needs a single `dbt build` with the default seeds.
 
@@ -16,12 +16,18 @@ Default seeds used throughout (SPEC §4.2-§4.4):
 Ages: customer_since_date 2023-01-15 gives age 29 in 2025-06 (age >= 10 bracket:
   license utilization Red <= 0.75 < Green) unless a scenario says otherwise.
 In the landing zone, metrics a scenario does not need are left out of the payload
-(absent = missing), so only the listed measures exist.
+(absent = missing), so only the listed measures exist. Payloads have the shape real
+instances send (SPEC §2.1, §3): billable users "b" are `license_billable_users`, and
+`active_user_count` (every active user, guests and bots included) is above it, so a
+scenario scored on the wrong key would show; last activity is
+`redis_hll_counters.manage.unique_active_users_monthly`. SCN21-SCN23 differ only in
+which billable key they send.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -32,12 +38,16 @@ import pytest
 from conftest import Build, run_dbt
 
 LANDING_ZONE = Path(__file__).resolve().parent / "scenarios" / "landing_zone"
+PROJECT = Path(__file__).resolve().parent.parent
+# The example payload of GitLab's Service Ping documentation, and its landing-zone lines.
+DOCS_EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "service_ping_docs_example.json"
+DOCS_EXAMPLE_PINGS = LANDING_ZONE / "usage_pings" / "2025-06-service-ping-docs-example.ndjson"
 
 JAN, FEB, MAR, APR, MAY, JUN = (date(2025, m, 1) for m in range(1, 7))
 RED, YELLOW, GREEN = 25.0, 63.0, 88.0
 USE_CASES = ("SCM", "CI", "CD", "Security")
 # Accounts with ARR in 2025-06 (every scenario account; SCN19 has no account).
-JUNE_ACCOUNTS = {f"SCN{n:02d}" for n in range(1, 21)} - {"SCN19"}
+JUNE_ACCOUNTS = {f"SCN{n:02d}" for n in range(1, 24)} - {"SCN19"}
 
 
 def approx(value: float):
@@ -492,7 +502,7 @@ def test_s12_saas_has_no_user_engagement_and_weights_rescale(build: Build) -> No
     """A GitLab.com (SaaS) Premium namespace ns-12345.
 
     hostname gitlab.com -> SaaS; user_engagement missing for SaaS even though the
-    payload carries manage.active_users = 40 (40/40 = 1.0 would be Green).
+    payload carries unique_active_users_monthly = 40 (40/40 = 1.0 would be Green).
     b = 40, license 50:
       LU 40/50 = 0.8 > 0.75                -> Green 88
       git 8/40 = 0.2 in (0.10, 0.33]       -> Yellow 63  => SCM 63 Yellow
@@ -534,7 +544,8 @@ def test_s12_saas_has_no_user_engagement_and_weights_rescale(build: Build) -> No
 
 
 def test_s13_zero_billable_users_ratios_missing_never_red(build: Build) -> None:
-    """A licensed instance whose users were all deactivated (active_user_count 0).
+    """A licensed instance whose users were all deactivated (license_billable_users and
+    active_user_count 0).
 
     inst-13-prod: license 50, b = 0. Every measure divided by b has denominator 0 ->
     missing (never Red): user_engagement, git, ci_builds, ci_pipeline, deployments_util,
@@ -790,7 +801,7 @@ def test_s19_pings_without_known_subscription(build: Build) -> None:
       b 10, 5 builds -> 0.5 -> CI Red 25 at instance level.
     Both are listed in dq_pings_without_known_subscription (and only they are), stay in
     the instance marts, are never primary, and reach no account: the June account set
-    is exactly the 19 scenario accounts.
+    is exactly the 22 scenario accounts.
     """
     dq = build.query(
         "select ping_id, uuid, reporting_month, license_subscription_id, issue_type "
@@ -844,6 +855,95 @@ def test_s20_partial_coverage(build: Build) -> None:
 
 
 # --------------------------------------------------------------------------------------
+# S21-S23 - which billable-user key an instance sends
+# --------------------------------------------------------------------------------------
+
+
+def billable_source(build: Build, uuid: str) -> tuple:
+    """The parsed billable users of the instance's June ping and the catalog priority that supplied it."""
+    return build.query(
+        "select billable_user_count, billable_user_count_path_priority from staging.stg_landing__usage_pings "
+        "where uuid = ? and reporting_month = ?",
+        [uuid, JUN],
+    )[0]
+
+
+def test_s21_s22_billable_users_from_either_key_score_the_same(build: Build) -> None:
+    """Two Premium accounts (ARR 1000 each), one Production instance each, identical payloads
+    but for the billable key (SPEC §3: license_billable_users, then active_user_count).
+
+    inst-21-prod sends license_billable_users 40 and active_user_count 46 -> b = 40 (priority 1;
+    the larger active count, guests and bots included, is not used).
+    inst-22-prod sends no license_billable_users (as older instances) and active_user_count 40
+    -> b = 40 (priority 2).
+    Both: license 50, git 20, ci_builds 1800, unique_active_users_monthly 36:
+      LU 40/50 = 0.8 > 0.75                 -> Green 88
+      UE 36/40 = 0.9 >= 0.80                -> Green 88
+      git 20/40 = 0.5 > 0.33                -> Green 88  => SCM Green
+      ci 1800/40 = 45 > 40                  -> Green 88  => CI Green
+      CD, Security: no metrics -> missing.
+    Overall = 88 (every present component 88). Adopted 'SCM, CI' -> 2, band '2'.
+    """
+    assert billable_source(build, "inst-21-prod") == (40, 1)
+    assert billable_source(build, "inst-22-prod") == (40, 2)
+    for uuid, account_id in (("inst-21-prod", "SCN21"), ("inst-22-prod", "SCN22")):
+        measures = instance_measures(build, uuid)
+        assert_measure(measures, "license_utilization", 0.8, GREEN)
+        assert_measure(measures, "user_engagement", 0.9, GREEN)
+        assert_measure(measures, "git_operation_utilization", 0.5, GREEN)
+        assert_measure(measures, "ci_builds_per_billable_user", 45.0, GREEN)
+        row = account(build, account_id)
+        assert row["overall_product_score"] == approx(88.0), account_id
+        assert row["adopted_use_cases"] == "SCM, CI", account_id
+        assert row["adoption_band"] == "2", account_id
+
+
+def test_s23_failed_license_billable_users_falls_back_to_active_user_count(build: Build) -> None:
+    """As S21, but license_billable_users is -1 (failed to compute) and active_user_count 48:
+    the failed value is missing, so b = 48 from active_user_count (priority 2).
+
+      LU 48/50 = 0.96 > 0.75                -> Green 88
+      UE 36/48 = 0.75 in [0.50, 0.80)       -> Yellow 63
+      git 20/48 = 0.41666 > 0.33            -> Green 88  => SCM Green
+      ci 1800/48 = 37.5 in (2, 40]          -> Yellow 63 => CI Yellow
+    Overall (weights 0.30 + 0.10 + 0.15 + 0.15 = 0.70):
+      (0.30*88 + 0.10*63 + 0.15*88 + 0.15*63) / 0.70 = (26.4 + 6.3 + 13.2 + 9.45) / 0.70
+      = 55.35 / 0.70 = 79.0714... -> Green. Adopted 'SCM' -> 1, band '1'.
+    In June, billable_user_count took its value from active_user_count (priority 2) on
+    exactly three pings: inst-22-prod, inst-23-prod and the copy of the documentation's
+    example without license_billable_users; dq_metric_path_usage counts them.
+    """
+    assert billable_source(build, "inst-23-prod") == (48, 2)
+    measures = instance_measures(build, "inst-23-prod")
+    assert_measure(measures, "license_utilization", 0.96, GREEN)
+    assert_measure(measures, "user_engagement", 0.75, YELLOW)
+    assert_measure(measures, "git_operation_utilization", 20 / 48, GREEN)
+    assert_measure(measures, "ci_builds_per_billable_user", 37.5, YELLOW)
+    row = account(build, "SCN23")
+    assert row["overall_product_score"] == approx(55.35 / 0.70)
+    assert row["overall_product_color"] == "Green"
+    assert row["adopted_use_cases"] == "SCM"
+    assert row["adoption_band"] == "1"
+
+    fallback_pings = build.scalar(
+        "select pings_supplied from marts_build.dq_metric_path_usage "
+        "where reporting_month = ? and metric = 'billable_user_count' and payload_path = 'active_user_count'",
+        [JUN],
+    )
+    fallback_instances = build.query(
+        "select uuid from staging.stg_landing__usage_pings "
+        "where reporting_month = ? and billable_user_count_path_priority = 2",
+        [JUN],
+    )
+    assert {uuid for (uuid,) in fallback_instances} == {
+        "inst-22-prod",
+        "inst-23-prod",
+        "0000000-0000-0000-0000-000000000001",
+    }
+    assert fallback_pings == len(fallback_instances) == 3
+
+
+# --------------------------------------------------------------------------------------
 # ARR by adoption band
 # --------------------------------------------------------------------------------------
 
@@ -854,16 +954,16 @@ def test_arr_by_adoption_band_june(build: Build) -> None:
       '0'       SCN03 4000, SCN05 5000, SCN09 1200, SCN12 3600, SCN15 1000, SCN18 16000
                 -> 6 accounts, 30800.00
       '1'       SCN04 5000, SCN06 4000, SCN10 2000, SCN11 2000, SCN14 8000, SCN16 2400,
-                SCN17 10000 -> 7 accounts, 33400.00
-      '2'       SCN20 4000 -> 1 account, 4000.00
+                SCN17 10000, SCN23 1000 -> 8 accounts, 34400.00
+      '2'       SCN20 4000, SCN21 1000, SCN22 1000 -> 3 accounts, 6000.00
       '3+'      SCN01 12000, SCN02 6000 -> 2 accounts, 18000.00
       'No Data' SCN07 3000, SCN08 2500.50, SCN13 1500 -> 3 accounts, 7000.50
-    Total 93200.50 over 19 accounts; pct_of_arr = band ARR / 93200.50.
+    Total 96200.50 over 22 accounts; pct_of_arr = band ARR / 96200.50.
     """
     expected = {
         "0": (6, Decimal("30800.00")),
-        "1": (7, Decimal("33400.00")),
-        "2": (1, Decimal("4000.00")),
+        "1": (8, Decimal("34400.00")),
+        "2": (3, Decimal("6000.00")),
         "3+": (2, Decimal("18000.00")),
         "No Data": (3, Decimal("7000.50")),
     }
@@ -874,7 +974,7 @@ def test_arr_by_adoption_band_june(build: Build) -> None:
     )
     assert {band: (count, arr) for band, count, arr, _ in rows} == expected
     for band, _, arr, pct in rows:
-        assert pct == approx(float(arr) / 93200.50), band
+        assert pct == approx(float(arr) / 96200.50), band
 
 
 def test_arr_by_adoption_band_may_and_earlier(build: Build) -> None:
@@ -926,3 +1026,91 @@ def test_arr_by_adoption_band_reconciles_to_arr_monthly_csv(build: Build) -> Non
     for month, total in landed.items():
         assert reported[month][0] == total, month
         assert reported[month][1] == approx(1.0), month
+
+
+# --------------------------------------------------------------------------------------
+# The example payload of GitLab's Service Ping documentation
+# --------------------------------------------------------------------------------------
+
+
+def docs_example_lines() -> list[str]:
+    """The two landing-zone lines made from the documentation's example payload (fixture
+    python_tests/fixtures/service_ping_docs_example.json: GitLab's published key structure
+    with the keys the example elides, values written for this test, and the `id` the
+    receiving service adds, SPEC §2.1; an instance sends none): the payload as it is,
+    and a copy from an instance that sends no license_billable_users (older instances).
+    Both are Non-Production instances of SUB01, so no account score changes."""
+    payload = json.loads(DOCS_EXAMPLE.read_text(encoding="utf-8"))
+    legacy = {key: value for key, value in payload.items() if key != "license_billable_users"}
+    legacy.update(
+        id="8f0c1c2e-docs-example-0002", uuid="0000000-0000-0000-0000-000000000001", hostname="legacy.example.com"
+    )
+    return [json.dumps(ping, separators=(",", ":")) for ping in (payload, legacy)]
+
+
+def catalog_value(payload: dict, paths: list[str]) -> int | None:
+    """SPEC §3, read independently of the SQL: the first path whose value is a non-negative integer."""
+    for path in paths:
+        node: object = payload
+        for key in path.split("."):
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, int) and not isinstance(node, bool) and node >= 0:
+            return node
+    return None
+
+
+def catalog_paths() -> dict[str, list[str]]:
+    """metric -> its payload paths in priority order, from the project's metric_catalog seed."""
+    with (PROJECT / "seeds" / "metric_catalog.csv").open(newline="", encoding="utf-8") as handle:
+        rows = sorted(csv.DictReader(handle), key=lambda row: (row["metric"], int(row["priority"])))
+    paths: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        paths[row["metric"]].append(row["payload_path"])
+    return dict(paths)
+
+
+def test_docs_example_landing_file_is_made_from_the_fixture() -> None:
+    """The committed landing file is exactly the fixture's two lines (edit the fixture, then
+    write the file with `python python_tests/test_scenarios.py`)."""
+    assert DOCS_EXAMPLE_PINGS.read_text(encoding="utf-8").splitlines() == docs_example_lines()
+
+
+def test_docs_example_payload_parses_every_catalog_metric(build: Build) -> None:
+    """Every catalog metric of the documentation's example lands in its typed column with the
+    value its catalog path holds, read here in Python from the JSON; the example carries every
+    default key, so no metric is missing, and all 11 measures of the instance are scored (an
+    Ultimate subscription, Self-Managed)."""
+    payload = json.loads(DOCS_EXAMPLE.read_text(encoding="utf-8"))
+    paths = catalog_paths()
+    parsed = records(
+        build,
+        "select * from staging.stg_landing__usage_pings where uuid = ?",
+        [payload["uuid"]],
+    )
+    assert len(parsed) == 1, parsed
+    expected = {metric: catalog_value(payload, metric_paths) for metric, metric_paths in paths.items()}
+    assert None not in expected.values(), expected
+    assert {metric: parsed[0][metric] for metric in paths} == expected
+    assert parsed[0]["billable_user_count"] == payload["license_billable_users"] == 90
+    assert parsed[0]["billable_user_count_path_priority"] == 1
+    assert parsed[0]["recorded_at"].isoformat() == "2025-06-20T07:43:54.162000"
+
+    measures = instance_measures(build, payload["uuid"])
+    assert all(row["measure_value"] is not None for row in measures.values()), measures
+
+
+def test_docs_example_without_license_billable_users_falls_back(build: Build) -> None:
+    """The copy without license_billable_users scores billable users from active_user_count
+    (104, priority 2), so its per-user ratios use 104: git operations 45/104."""
+    rows = build.query(
+        "select billable_user_count, billable_user_count_path_priority from staging.stg_landing__usage_pings "
+        "where uuid = '0000000-0000-0000-0000-000000000001'"
+    )
+    assert rows == [(104, 2)]
+    measures = instance_measures(build, "0000000-0000-0000-0000-000000000001")
+    assert_measure(measures, "git_operation_utilization", 45 / 104, GREEN)
+    assert_measure(measures, "license_utilization", 1.04, GREEN)
+
+
+if __name__ == "__main__":
+    DOCS_EXAMPLE_PINGS.write_text("\n".join(docs_example_lines()) + "\n", encoding="utf-8")
