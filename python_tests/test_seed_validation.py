@@ -133,6 +133,16 @@ CASES = {
         ),
         ("metric_catalog.csv", "metric=ci_builds_28_days_event priority=1", "does not match"),
     ),
+    "use_case_requires_an_unlisted_tier": BrokenSeed(
+        "use_cases",
+        (("Security,4,Ultimate,true", "Security,4,Platinum,true"),),
+        ("use_cases.csv", "use_case=Security", "unknown required_product_tier 'Platinum'"),
+    ),
+    "product_tier_listed_twice_in_two_cases": BrokenSeed(
+        "product_tiers",
+        (("Gold,3,Legacy SaaS name of Ultimate", "ultimate,3,Legacy SaaS name of Ultimate"),),
+        ("product_tiers.csv", "2 rows spell 'ultimate'"),
+    ),
     "metric_fallback_paths_with_one_priority": BrokenSeed(
         "metric_catalog",
         (("billable_user_count,2,active_user_count,", "billable_user_count,1,active_user_count,"),),

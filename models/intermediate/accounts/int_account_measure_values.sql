@@ -5,7 +5,8 @@
     Account value of every measure (SPEC §5, step 2): the Base-Products-ARR
     weighted mean of the primary instances' values, over the account's
     subscriptions whose primary instance has that measure. Measures of a
-    tier-restricted use case (Security) use subscriptions of that tier only.
+    tier-restricted use case (Security) use only subscriptions whose tier
+    ranks at least as high (product_tiers); a tier of unknown rank, none.
 #}
 
 with
@@ -61,8 +62,8 @@ weighted_values as (
         instance_measures.measure_value is not null
         and subscription_months.base_products_arr > 0
         and (
-            measures.required_product_tier is null
-            or subscription_months.product_tier = measures.required_product_tier
+            measures.required_tier_rank is null
+            or subscription_months.product_tier_rank >= measures.required_tier_rank
         )
 
 ),

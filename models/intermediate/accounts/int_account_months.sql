@@ -5,7 +5,9 @@
     One row per account and month in which the account has ARR (SPEC §5):
     total ARR over all subscriptions and categories, Base Products ARR, the
     share of Base Products ARR whose subscription has a primary instance
-    (coverage), and the account's age in calendar months.
+    (coverage), the account's age in calendar months, and whether it has ARR
+    on a tier entitled to every tier-restricted use case (has_ultimate_arr:
+    Ultimate, or a tier of the same rank in product_tiers, e.g. Gold).
 #}
 
 with
@@ -19,6 +21,14 @@ subscription_months as (
 primary_instances as (
 
     select * from {{ ref('int_subscription_primary_instances') }}
+
+),
+
+-- The highest tier rank a use case requires (Security: Ultimate's).
+restricted_tier as (
+
+    select max(required_tier_rank) as required_tier_rank
+    from {{ ref('int_methodology__measures') }}
 
 ),
 
@@ -40,7 +50,13 @@ aggregated as (
         ) as base_products_arr_reporting_usage,
         max(
             case
-                when subscription_months.product_tier = 'Ultimate' and subscription_months.total_arr > 0 then 1
+                when
+                    subscription_months.total_arr > 0
+                    and coalesce(
+                        subscription_months.product_tier_rank >= restricted_tier.required_tier_rank,
+                        restricted_tier.required_tier_rank is null
+                    )
+                    then 1
                 else 0
             end
         )
@@ -48,6 +64,7 @@ aggregated as (
         count(*) as subscription_count,
         count(primary_instances.uuid) as subscriptions_reporting_usage
     from subscription_months
+    cross join restricted_tier
     left join primary_instances
         on subscription_months.subscription_id = primary_instances.subscription_id
         and subscription_months.reporting_month = primary_instances.reporting_month

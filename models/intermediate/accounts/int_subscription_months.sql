@@ -3,7 +3,8 @@
 -- of them would recompute the whole chain beneath it.
 {#-
     ARR per subscription and month (SPEC §5): total ARR over all product
-    categories, and Base Products ARR, which weights usage in the rollup.
+    categories, and Base Products ARR (the categories whose product_categories
+    row has weights_usage), which weights usage in the rollup.
 #}
 
 with
@@ -26,7 +27,7 @@ monthly as (
         subscription_id,
         arr_month as reporting_month,
         sum(arr) as total_arr,
-        sum(case when product_category = 'Base Products' then arr else 0 end) as base_products_arr
+        sum(case when weights_usage then arr else 0 end) as base_products_arr
     from arr
     group by
         subscription_id,
@@ -41,6 +42,7 @@ final as (
         monthly.reporting_month,
         subscriptions.account_id,
         subscriptions.product_tier,
+        subscriptions.product_tier_rank,
         subscriptions.delivery_type,
         cast(monthly.total_arr as decimal(18, 2)) as total_arr,
         cast(monthly.base_products_arr as decimal(18, 2)) as base_products_arr

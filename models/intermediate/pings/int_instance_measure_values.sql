@@ -65,13 +65,14 @@ spine as (
         instance_months.license_subscription_id,
         instance_months.account_id,
         instance_months.product_tier,
+        instance_months.product_tier_rank,
         instance_months.delivery_type,
         instance_months.account_age_months,
         measures.measure,
         measures.formula,
         measures.is_scored_for_saas,
         measures.use_case,
-        measures.required_product_tier
+        measures.required_tier_rank
     from instance_months
     cross join measures
 
@@ -124,8 +125,8 @@ final as (
             else formula_value
         end as measure_value,
         -- A measure of a tier-restricted use case (Security: Ultimate) is
-        -- reported but not scored for instances on another or unknown tier.
-        coalesce(required_product_tier is null or product_tier = required_product_tier, false)
+        -- reported but not scored for instances on a lower-ranked or unknown tier.
+        coalesce(required_tier_rank is null or product_tier_rank >= required_tier_rank, false)
             as is_applicable
     from computed
 

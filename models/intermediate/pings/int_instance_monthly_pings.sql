@@ -79,6 +79,7 @@ final as (
         subscriptions.subscription_id is not null as is_subscription_known,
         subscriptions.account_id,
         subscriptions.product_tier,
+        subscriptions.product_tier_rank,
         {{ calendar_months_between('ranked_pings.reporting_month', 'accounts.customer_since_date') }}
             as account_age_months,
         {%- for entry in catalog %}

@@ -1,3 +1,11 @@
+{#-
+    instances.csv, typed. The label is matched case-insensitively to the
+    instance_types seed (`production` is `Production`); a label the seed does
+    not list keeps its text in instance_type_label, has no instance_type (the
+    instance counts as unlabeled, `Unknown`), and dq_unrecognized_values
+    lists it.
+-#}
+
 with
 
 source as (
@@ -6,14 +14,23 @@ source as (
 
 ),
 
+instance_types as (
+
+    select * from {{ ref('instance_types') }}
+
+),
+
 final as (
 
     select
-        trim(uuid) as uuid,
-        hostname,
-        instance_type,
-        {{ try_cast_utc_timestamp('labeled_at') }} as labeled_at
+        trim(source.uuid) as uuid,
+        source.hostname,
+        instance_types.instance_type,
+        trim(source.instance_type) as instance_type_label,
+        {{ try_cast_utc_timestamp('source.labeled_at') }} as labeled_at
     from source
+    left join instance_types
+        on lower(trim(source.instance_type)) = lower(trim(instance_types.instance_type))
 
 )
 

@@ -1,3 +1,11 @@
+{#-
+    subscriptions.csv, typed. product_tier and delivery_type are open sets
+    (SPEC §2.2): kept as written (trimmed), the tier ranked from the
+    product_tiers seed, matched case-insensitively. A tier the seed does not
+    list has no rank: it entitles no tier-restricted use case, and
+    dq_unrecognized_values lists it.
+-#}
+
 with
 
 source as (
@@ -6,16 +14,25 @@ source as (
 
 ),
 
+product_tiers as (
+
+    select * from {{ ref('product_tiers') }}
+
+),
+
 final as (
 
     select
-        trim(subscription_id) as subscription_id,
-        trim(account_id) as account_id,
-        product_tier,
-        delivery_type,
-        cast(subscription_start_date as date) as subscription_start_date,
-        cast(subscription_end_date as date) as subscription_end_date
+        trim(source.subscription_id) as subscription_id,
+        trim(source.account_id) as account_id,
+        trim(source.product_tier) as product_tier,
+        product_tiers.tier_rank as product_tier_rank,
+        trim(source.delivery_type) as delivery_type,
+        cast(source.subscription_start_date as date) as subscription_start_date,
+        cast(source.subscription_end_date as date) as subscription_end_date
     from source
+    left join product_tiers
+        on lower(trim(source.product_tier)) = lower(trim(product_tiers.product_tier))
 
 )
 

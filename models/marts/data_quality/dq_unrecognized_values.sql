@@ -1,0 +1,118 @@
+{#-
+    Values of the landing zone's open sets that the seeds do not list (SPEC
+    §7): a product tier, product category, delivery type or instance label.
+    Each is kept in the marts and handled by the documented rule in
+    `rule_applied`; none stops the build. Compared case-insensitively, so
+    `production` is a known label and is not listed.
+-#}
+
+with
+
+subscriptions as (
+
+    select * from {{ ref('stg_landing__subscriptions') }}
+
+),
+
+arr as (
+
+    select * from {{ ref('stg_landing__arr_monthly') }}
+
+),
+
+labels as (
+
+    select * from {{ ref('stg_landing__instance_labels') }}
+
+),
+
+product_tiers as (
+
+    select lower(trim(product_tier)) as known_value from {{ ref('product_tiers') }}
+
+),
+
+product_categories as (
+
+    select lower(trim(product_category)) as known_value from {{ ref('product_categories') }}
+
+),
+
+delivery_types as (
+
+    select lower(trim(delivery_type)) as known_value from {{ ref('delivery_types') }}
+
+),
+
+unrecognized as (
+
+    select
+        'subscriptions.csv' as source_file,
+        'subscription_id=' || subscriptions.subscription_id as row_key,
+        'product_tier' as column_name,
+        subscriptions.product_tier as value,
+        'kept; entitles no tier-restricted use case (Security is not scored)' as rule_applied
+    from subscriptions
+    where subscriptions.product_tier_rank is null
+
+    union all
+
+    select
+        'subscriptions.csv' as source_file,
+        'subscription_id=' || subscriptions.subscription_id as row_key,
+        'delivery_type' as column_name,
+        subscriptions.delivery_type as value,
+        'kept; no rule reads it (instances take their delivery type from the ping host name)' as rule_applied
+    from subscriptions
+    left join delivery_types
+        on lower(subscriptions.delivery_type) = delivery_types.known_value
+    where delivery_types.known_value is null
+
+    union all
+
+    select
+        'arr_monthly.csv' as source_file,
+        'arr_month=' || cast(arr.arr_month as varchar(10)) || ' subscription_id=' || arr.subscription_id
+        || ' product_category=' || coalesce(arr.product_category, '')
+        || ' product_tier=' || coalesce(arr.product_tier, '') as row_key,
+        'product_category' as column_name,
+        arr.product_category as value,
+        'kept; counts in every ARR total, in no usage weight' as rule_applied
+    from arr
+    left join product_categories
+        on lower(arr.product_category) = product_categories.known_value
+    where product_categories.known_value is null
+
+    union all
+
+    select
+        'arr_monthly.csv' as source_file,
+        'arr_month=' || cast(arr.arr_month as varchar(10)) || ' subscription_id=' || arr.subscription_id
+        || ' product_category=' || coalesce(arr.product_category, '')
+        || ' product_tier=' || coalesce(arr.product_tier, '') as row_key,
+        'product_tier' as column_name,
+        arr.product_tier as value,
+        'kept; counts in every ARR total (entitlement follows the subscription tier)' as rule_applied
+    from arr
+    left join product_tiers
+        on lower(arr.product_tier) = product_tiers.known_value
+    where arr.product_tier is not null and product_tiers.known_value is null
+
+    union all
+
+    select
+        'instances.csv' as source_file,
+        'uuid=' || labels.uuid || ' labeled_at=' || coalesce(cast(labels.labeled_at as varchar(30)), '')
+            as row_key,
+        'instance_type' as column_name,
+        labels.instance_type_label as value,
+        'kept; the instance counts as unlabeled (Unknown)' as rule_applied
+    from labels
+    where labels.instance_type is null
+
+)
+
+select
+    *,
+    {{ build_id() }} as build_id
+from unrecognized
