@@ -23,10 +23,14 @@ Shape:
   window. ``subscription_end_date`` is the term end as seen at the end of the window (the
   churn date when churned), so it moves (renewals) when more months are generated.
 * ARR: a ``Base Products`` row per subscription active at month end (seats x list price x 12 x
-  discount, in cents) and ``Add-on`` rows (seats 0) for ~15% of subscription-months.
+  discount, in cents) and ``Add-on`` rows (seats 0) for ~15% of subscription-months; 3 in 5
+  add-ons carry their own tier name (``Duo Pro``, ``Duo Enterprise``, ``Enterprise Agile
+  Planning``), and ~1 in 10 SaaS subscriptions the legacy name of its tier (``Silver``,
+  ``Gold``) in both CSVs. The project's seeds list the legacy names, not the add-on ones.
 * Instances: a Self-Managed subscription has a Production instance (~4% never ping) and
   sometimes 1-2 Non-Production ones (~15% of them with more billable users than production);
-  ~15% of instances are unlabeled (absent from instances.csv). A SaaS subscription has one
+  ~15% of instances are unlabeled (absent from instances.csv); ~3% of labels are written in
+  lower case and ~1% of Non-Production ones as ``Staging``, a label the seeds do not list. A SaaS subscription has one
   ``gitlab.com`` instance whose uuid is a numeric namespace id. Self-managed instances run a
   release 0-9 months old (``X.Y.Z-ee``; SaaS: the month's ``X.Y.0-pre``), except ~10%
   that stay on one old release for good (13.12, 14.3, 14.10, 15.4, 15.11 or 16.0, patch drawn
@@ -72,6 +76,7 @@ import os
 import random
 import sys
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -146,6 +151,11 @@ BILLABLE_SINCE, UNIQUE_ACTIVE_USERS_SINCE = (14, 0), (15, 2)
 CI_INTERNAL_PIPELINES_SINCE, CI_BUILDS_SINCE = (15, 10), (16, 1)
 # Old releases (major.minor, last patch) some self-managed instances stay on.
 OLD_RELEASES = (("13.12", 15), ("14.3", 6), ("14.10", 5), ("15.4", 6), ("15.11", 13), ("16.0", 8))
+# Open sets as real feeds spell them (picked by a hash of the id, so no random draw moves):
+# add-on lines carry their own tier names, some SaaS contracts keep a legacy tier name, CSMs
+# type labels in any case and now and then one the project does not list.
+ADDON_TIERS = (None, None, "Duo Pro", "Duo Enterprise", "Enterprise Agile Planning")
+LEGACY_TIERS = {"Premium": "Silver", "Ultimate": "Gold"}
 SCANNER_POPULARITY = (0, 4, 2, 3, 1, 6, 5)  # sast, secret detection, dependency, container, ...
 # Bad-record kind -> the SPEC section 7 reject reason the project should give it.
 REJECT_KINDS = {
@@ -737,6 +747,24 @@ def write_csv(path: Path, rows: Iterable[Iterable[Any]]) -> int:
     return count
 
 
+def id_hash(text: str) -> int:
+    return zlib.crc32(text.encode())
+
+
+def tier_as_written(sub: Subscription) -> str:
+    """The tier as the feed writes it: the legacy name for ~1 in 10 SaaS subscriptions."""
+    legacy = sub.delivery == "SaaS" and id_hash(sub.subscription_id) % 10 == 0
+    return LEGACY_TIERS[sub.tier] if legacy else sub.tier
+
+
+def label_as_written(instance: Instance) -> str | None:
+    """The CSM's label as typed: ~3% in lower case, ~1% of Non-Production ones `Staging`."""
+    h = id_hash(instance.uuid) % 100
+    if instance.label == "Non-Production" and h == 99:
+        return "Staging"
+    return instance.label.lower() if instance.label and h < 3 else instance.label
+
+
 def static_rows(accounts: list[Account], end: int) -> dict[str, list[tuple[Any, ...]]]:
     """Rows of the CSVs other than ARR: what exists by the end of the window."""
     live = [a for a in accounts if a.since_ym <= end]
@@ -749,12 +777,12 @@ def static_rows(accounts: list[Account], end: int) -> dict[str, list[tuple[Any, 
     return {
         "accounts.csv": [(a.account_id, a.name, a.since_date, a.csm, a.segment) for a in live],
         "subscriptions.csv": [
-            (s.subscription_id, a.account_id, s.tier, s.delivery, s.start_date, term_end(s))
+            (s.subscription_id, a.account_id, tier_as_written(s), s.delivery, s.start_date, term_end(s))
             for a, s in subs
             if s.start_ym <= end
         ],
         "instances.csv": [
-            (i.uuid, i.hostname, i.label, i.labeled_at)
+            (i.uuid, i.hostname, label_as_written(i), i.labeled_at)
             for _, s in subs
             for i in s.instances
             if i.label and i.start_ym <= end
@@ -773,10 +801,12 @@ def arr_rows(accounts: list[Account], start: int, end: int, totals: dict[str, in
             seats = sub.seats_at(ym)
             base = seats * sub.price_cents
             cents += base
-            yield month, sub.subscription_id, "Base Products", sub.tier, dollars(base), seats
+            tier = tier_as_written(sub)
+            yield month, sub.subscription_id, "Base Products", tier, dollars(base), seats
             if sub.addon_start_ym is not None and ym >= sub.addon_start_ym:
                 cents += sub.addon_cents
-                yield month, sub.subscription_id, "Add-on", sub.tier, dollars(sub.addon_cents), 0
+                addon_tier = ADDON_TIERS[id_hash(sub.subscription_id) % len(ADDON_TIERS)] or tier
+                yield month, sub.subscription_id, "Add-on", addon_tier, dollars(sub.addon_cents), 0
         totals[ym_label(ym)] = cents
 
 
