@@ -208,3 +208,27 @@ def test_arr_by_band_reconciles_to_the_csv_itself(build: Build) -> None:
         build.query("select reporting_month, sum(arr) from marts_build.rpt_arr_by_adoption_band group by 1")
     )
     assert reported == dict(landed)
+
+
+def test_raw_path_is_a_string_literal_never_sql(tmp_path: Path) -> None:
+    """SPEC §2's raw_path reaches SQL as a quoted literal. The landing zone sits in a directory
+    whose name has spaces and quotes shaped like an injection: pasted into SQL unescaped,
+    `<dir>/zone ' || lower('LZ') || '` would read `<dir>/zone lz` instead, a decoy zone with one
+    more account. The build reads the named directory, and only it, and publishes."""
+    zone = tmp_path / "zone ' || lower('LZ') || '"
+    shutil.copytree(LANDING_ZONE, zone)
+    decoy = tmp_path / "zone lz"
+    shutil.copytree(LANDING_ZONE, decoy)
+    with (decoy / "accounts.csv").open("a", encoding="utf-8") as handle:
+        handle.write("INJECTED,Read through an injected path,2023-01-15,Nobody,SMB\n")
+    database = tmp_path / "quoted.duckdb"
+
+    result = run_dbt(["build", "--exclude-resource-type", "unit_test"], zone, database)
+
+    assert result.ok, result.output[-5000:]
+    build = Build(zone, database)
+    assert build.scalar("select count(*) from staging.stg_landing__accounts where account_id = 'INJECTED'") == 0
+    with (LANDING_ZONE / "accounts.csv").open(newline="", encoding="utf-8") as handle:
+        assert build.scalar("select count(*) from staging.stg_landing__accounts") == len(list(csv.DictReader(handle)))
+    assert build.scalar("select count(*) from staging.stg_landing__usage_pings") > 0
+    assert "Published" in result.output

@@ -32,7 +32,7 @@
 
     {% call statement('publication_write') %}
         attach {{ sql_text(work_file) }} as adoption_publication
-            (storage_version '{{ var("duckdb_published_storage_version") }}');
+            (storage_version {{ sql_text(var("duckdb_published_storage_version")) }});
         create schema adoption_publication.marts;
         {% for node in marts %}
         create table adoption_publication.marts.{{ adapter.quote(node.alias) }} as

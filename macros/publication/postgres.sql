@@ -50,7 +50,7 @@
     {% call statement('publication_swap') %}
         do $$
         begin
-            perform set_config('lock_timeout', '{{ var("publication_lock_timeout_seconds") }}s', true);
+            perform set_config('lock_timeout', '{{ var("publication_lock_timeout_seconds") | int }}s', true);
             if not exists (
                 select from publication.build_lock where build_id = {{ sql_text(invocation_id) }}
             ) then
@@ -76,7 +76,7 @@
             {% endif %}
             alter schema {{ adapter.quote(build_schema) }} rename to {{ adapter.quote(published_schema) }};
         exception when lock_not_available then
-            raise exception 'publication: waited {{ var("publication_lock_timeout_seconds") }} s for a lock; nothing was published. Holding locks on the marts: %',
+            raise exception 'publication: waited {{ var("publication_lock_timeout_seconds") | int }} s for a lock; nothing was published. Holding locks on the marts: %',
                 ({{ postgres__lock_holders_sql(sql_text(published_schema ~ '%')) }});
         end
         $$;
@@ -95,7 +95,7 @@
         {% call statement('publication_retire') %}
             do $$
             begin
-                perform set_config('lock_timeout', '{{ var("publication_lock_timeout_seconds") }}s', true);
+                perform set_config('lock_timeout', '{{ var("publication_lock_timeout_seconds") | int }}s', true);
                 drop schema if exists {{ adapter.quote(schema) }} cascade;
             exception when lock_not_available then
                 null;

@@ -71,7 +71,7 @@ final as (
         ranked_pings.gitlab_version,
         case
             {%- set saas_hostnames = var('saas_hostnames') | map('lower') | list %}
-            when lower(ranked_pings.hostname) in ('{{ saas_hostnames | join("', '") }}') then 'SaaS'
+            when lower(ranked_pings.hostname) in {{ sql_string_list(saas_hostnames) }} then 'SaaS'
             else 'Self-Managed'
         end as delivery_type,
         coalesce(latest_labels.instance_type, 'Unknown') as instance_type,

@@ -38,7 +38,7 @@ scores as (
         use_case as health_component,
         display_order,
         counts_toward_platform_score,
-        {{ round_double('use_case_score', var('comparison_decimal_places')) }} as score,
+        {{ round_double('use_case_score', var('comparison_decimal_places') | int) }} as score,
         measures_scored as inputs_scored
     from use_case_scores
 
@@ -52,7 +52,7 @@ scores as (
         'overall' as health_component,
         null as display_order,
         false as counts_toward_platform_score,
-        {{ round_double('overall_score', var('comparison_decimal_places')) }} as score,
+        {{ round_double('overall_score', var('comparison_decimal_places') | int) }} as score,
         components_scored as inputs_scored
     from overall_scores
 

@@ -60,7 +60,7 @@ final as (
         measure,
         use_case,
         account_age_months,
-        {{ round_double('measure_value', var('comparison_decimal_places')) }} as measure_value,
+        {{ round_double('measure_value', var('comparison_decimal_places') | int) }} as measure_value,
         is_applicable
     from unioned
 
