@@ -14,9 +14,15 @@ subscriptions as (
 
 ),
 
+-- An ARR line's key (the grain of stg_landing__arr_monthly), as shown in row_key.
 arr as (
 
-    select * from {{ ref('stg_landing__arr_monthly') }}
+    select
+        *,
+        'arr_month=' || cast(arr_month as varchar(10)) || ' subscription_id=' || subscription_id
+        || ' product_category=' || coalesce(product_category, '')
+        || ' product_tier=' || coalesce(product_tier, '') as row_key
+    from {{ ref('stg_landing__arr_monthly') }}
 
 ),
 
@@ -72,9 +78,7 @@ unrecognized as (
 
     select
         'arr_monthly.csv' as source_file,
-        'arr_month=' || cast(arr.arr_month as varchar(10)) || ' subscription_id=' || arr.subscription_id
-        || ' product_category=' || coalesce(arr.product_category, '')
-        || ' product_tier=' || coalesce(arr.product_tier, '') as row_key,
+        arr.row_key,
         'product_category' as column_name,
         arr.product_category as value,
         'kept; counts in every ARR total, in no usage weight' as rule_applied
@@ -87,9 +91,7 @@ unrecognized as (
 
     select
         'arr_monthly.csv' as source_file,
-        'arr_month=' || cast(arr.arr_month as varchar(10)) || ' subscription_id=' || arr.subscription_id
-        || ' product_category=' || coalesce(arr.product_category, '')
-        || ' product_tier=' || coalesce(arr.product_tier, '') as row_key,
+        arr.row_key,
         'product_tier' as column_name,
         arr.product_tier as value,
         'kept; counts in every ARR total (entitlement follows the subscription tier)' as rule_applied
