@@ -2,8 +2,9 @@
     Values of the landing zone's open sets that the seeds do not list (SPEC
     §7): a product tier, product category, delivery type or instance label.
     Each is kept in the marts and handled by the documented rule in
-    `rule_applied`; none stops the build. Compared case-insensitively, so
-    `production` is a known label and is not listed.
+    `rule_applied`; none stops the build. Staging matches each value to its
+    seed (case-insensitively, so `production` is a known label) where it
+    applies the rule; this model only reads the outcome.
 -#}
 
 with
@@ -32,24 +33,6 @@ labels as (
 
 ),
 
-product_tiers as (
-
-    select lower(trim(product_tier)) as known_value from {{ ref('product_tiers') }}
-
-),
-
-product_categories as (
-
-    select lower(trim(product_category)) as known_value from {{ ref('product_categories') }}
-
-),
-
-delivery_types as (
-
-    select lower(trim(delivery_type)) as known_value from {{ ref('delivery_types') }}
-
-),
-
 unrecognized as (
 
     select
@@ -70,9 +53,7 @@ unrecognized as (
         subscriptions.delivery_type as value,
         'kept; no rule reads it (instances take their delivery type from the ping host name)' as rule_applied
     from subscriptions
-    left join delivery_types
-        on lower(subscriptions.delivery_type) = delivery_types.known_value
-    where delivery_types.known_value is null
+    where not subscriptions.is_delivery_type_listed
 
     union all
 
@@ -83,9 +64,7 @@ unrecognized as (
         arr.product_category as value,
         'kept; counts in every ARR total, in no usage weight' as rule_applied
     from arr
-    left join product_categories
-        on lower(arr.product_category) = product_categories.known_value
-    where product_categories.known_value is null
+    where not arr.is_product_category_listed
 
     union all
 
@@ -96,9 +75,7 @@ unrecognized as (
         arr.product_tier as value,
         'kept; counts in every ARR total (entitlement follows the subscription tier)' as rule_applied
     from arr
-    left join product_tiers
-        on lower(arr.product_tier) = product_tiers.known_value
-    where arr.product_tier is not null and product_tiers.known_value is null
+    where arr.product_tier is not null and not arr.is_product_tier_listed
 
     union all
 

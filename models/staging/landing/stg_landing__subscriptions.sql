@@ -3,7 +3,8 @@
     (SPEC §2.2): kept as written (trimmed), the tier ranked from the
     product_tiers seed, matched case-insensitively. A tier the seed does not
     list has no rank: it entitles no tier-restricted use case, and
-    dq_unrecognized_values lists it.
+    dq_unrecognized_values lists it, as it lists a delivery type the
+    delivery_types seed does not (is_delivery_type_listed).
 -#}
 
 with
@@ -20,6 +21,12 @@ product_tiers as (
 
 ),
 
+delivery_types as (
+
+    select * from {{ ref('delivery_types') }}
+
+),
+
 final as (
 
     select
@@ -28,11 +35,14 @@ final as (
         trim(source.product_tier) as product_tier,
         product_tiers.tier_rank as product_tier_rank,
         trim(source.delivery_type) as delivery_type,
+        delivery_types.delivery_type is not null as is_delivery_type_listed,
         cast(source.subscription_start_date as date) as subscription_start_date,
         cast(source.subscription_end_date as date) as subscription_end_date
     from source
     left join product_tiers
         on lower(trim(source.product_tier)) = lower(trim(product_tiers.product_tier))
+    left join delivery_types
+        on lower(trim(source.delivery_type)) = lower(trim(delivery_types.delivery_type))
 
 )
 
