@@ -4,15 +4,21 @@ Usage::
 
     python scripts/load_landing_zone.py --target postgres|spark [--raw-path DIR]
 
-DuckDB reads the landing-zone files directly; PostgreSQL and Spark read tables of the
-same names in schema `raw`, which this script (re)creates:
+On DuckDB the on-run-start hook prepare_landing_zone (macros/landing/) makes the
+``raw`` relations views over the files; PostgreSQL and Spark read tables of the same
+names in schema `raw`, which this script (re)creates with the same rules:
 
-* one table per CSV (``accounts``, ``subscriptions``, ``arr_monthly``, ``instances``,
-  ``adoption_reasons``), every column text, named by the CSV header;
-* ``usage_pings (source_file, line_number, payload)``: one row per raw line of
-  ``usage_pings/*.ndjson`` and ``*.ndjson.gz``, ``source_file`` the bare file name
-  (``2026-03.ndjson``), ``line_number`` 1-based, an empty line a NULL payload, exactly
-  as the DuckDB source reads the files.
+* one table per CSV of the ``landing`` source (models/staging/landing/_landing__sources.yml,
+  read here: its ``meta.landing_file``, ``meta.optional`` and declared columns), every
+  column text, plus ``line_number`` (the line the row starts on; the header is line 1).
+  A required file missing or 0 bytes, or a declared column missing from a header
+  (matched case-insensitively, blanks trimmed), stops the load naming the file; an
+  optional one missing or 0 bytes loads empty; extra columns are ignored;
+* ``usage_pings (source_file, line_number, payload, is_valid_utf8)``: one row per raw
+  line of ``usage_pings/*.ndjson`` and ``*.ndjson.gz``, ``source_file`` the bare file
+  name (``2026-03.ndjson``), ``line_number`` 1-based, an empty line a NULL payload, a
+  line that is not UTF-8 read as Latin-1 with ``is_valid_utf8`` false;
+* ``usage_ping_files (source_file, is_ping_file)``: every file in ``usage_pings/``.
 
 Connection settings come from the target of the same name in profiles.yml (rendered with
 the same environment variables dbt uses), so the loader and ``dbt build --target ...``
@@ -36,6 +42,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +52,65 @@ import yaml
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 PROFILE = "adoption_scoring"
 RAW_SCHEMA = "raw"
-CSV_TABLES = ("accounts", "subscriptions", "arr_monthly", "instances", "adoption_reasons")
+SOURCES_YML = PROJECT_ROOT / "models" / "staging" / "landing" / "_landing__sources.yml"
 PINGS_TABLE = "usage_pings"
-PING_GLOB = "*.ndjson*"
+PING_FILES_TABLE = "usage_ping_files"
+PING_SUFFIXES = (".ndjson", ".ndjson.gz")  # as is_ping_file_name in macros/landing/
 COPY_BATCH_LINES = 20_000
+
+
+@dataclass(frozen=True)
+class LandingCsv:
+    table: str
+    file_name: str
+    columns: tuple[str, ...]
+    optional: bool
+
+
+def landing_csvs(sources_yml: Path = SOURCES_YML) -> list[LandingCsv]:
+    """The CSV tables of the `landing` source, as dbt declares them."""
+    document = yaml.safe_load(sources_yml.read_text(encoding="utf-8"))
+    (landing,) = (source for source in document["sources"] if source["name"] == "landing")
+    return [
+        LandingCsv(
+            table=table["name"],
+            file_name=table["meta"]["landing_file"],
+            columns=tuple(column["name"] for column in table.get("columns", [])),
+            optional=bool(table["meta"].get("optional", False)),
+        )
+        for table in landing["tables"]
+        if (table.get("meta") or {}).get("landing_file")
+    ]
+
+
+def read_landing_csv(raw_path: Path, landing: LandingCsv) -> list[list[str | None]]:
+    """The rows of one landing CSV: its declared columns, then the line the row starts on."""
+    path = raw_path / landing.file_name
+    if not path.is_file() or path.stat().st_size == 0:
+        if landing.optional:
+            return []
+        state = "missing" if not path.is_file() else "empty (0 bytes)"
+        raise SystemExit(
+            f"Landing file {landing.file_name} is {state} in {raw_path}: it is required "
+            f"(columns {', '.join(landing.columns)}); nothing was loaded."
+        )
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        by_name = {name.strip().lower(): index for index, name in enumerate(header)}
+        missing = [column for column in landing.columns if column not in by_name]
+        if missing:
+            raise SystemExit(
+                f"Landing file {landing.file_name} ({path}) has no column {', '.join(missing)}; "
+                f"its header is: {', '.join(header)}. Nothing was loaded."
+            )
+        indexes = [by_name[column] for column in landing.columns]
+        rows, line = [], reader.line_num + 1
+        for record in reader:
+            values = [record[index] if index < len(record) else None for index in indexes]
+            rows.append([*values, line])
+            line = reader.line_num + 1
+    return rows
 
 
 def profile_output(target: str, profiles_dir: Path | None = None) -> dict[str, Any]:
@@ -80,33 +142,34 @@ def profile_output(target: str, profiles_dir: Path | None = None) -> dict[str, A
     return render(output)
 
 
-def csv_header(path: Path) -> list[str]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        header = next(csv.reader(handle), None)
-    if not header:
-        raise SystemExit(f"{path} has no header row")
-    return header
+def landing_files(raw_path: Path) -> list[Path]:
+    """Every file in usage_pings/, read or not."""
+    directory = raw_path / "usage_pings"
+    return sorted(path for path in directory.iterdir() if path.is_file()) if directory.is_dir() else []
 
 
 def ping_files(raw_path: Path) -> list[Path]:
-    files = sorted((raw_path / "usage_pings").glob(PING_GLOB))
-    return [path for path in files if path.name.endswith((".ndjson", ".ndjson.gz"))]
+    return [path for path in landing_files(raw_path) if path.name.endswith(PING_SUFFIXES)]
 
 
-def ping_lines(path: Path) -> Iterator[str]:
-    """The raw lines of one ping file: split on LF, a trailing CR dropped, no final empty line."""
+def ping_lines(path: Path) -> Iterator[tuple[str, bool]]:
+    """The raw lines of one ping file and whether each is UTF-8: split on LF, a trailing CR
+    dropped, no final empty line; a line that is not UTF-8 is read as Latin-1."""
     opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8", newline="") as handle:
-        for line in handle:
-            yield line.rstrip("\n").removesuffix("\r")
+    with opener(path, "rb") as handle:
+        for raw in handle:
+            raw = raw.rstrip(b"\n").removesuffix(b"\r")
+            try:
+                yield raw.decode("utf-8"), True
+            except UnicodeDecodeError:
+                yield raw.decode("latin-1"), False
 
 
 def check_landing_zone(raw_path: Path) -> None:
-    missing = [f"{name}.csv" for name in CSV_TABLES if not (raw_path / f"{name}.csv").is_file()]
-    if missing:
-        raise SystemExit(f"{raw_path} is not a landing zone: missing {', '.join(missing)}")
+    if not raw_path.is_dir():
+        raise SystemExit(f"{raw_path} is not a landing zone: no such directory")
     if not ping_files(raw_path):
-        print(f"warning: no usage_pings/{PING_GLOB} under {raw_path}", file=sys.stderr)
+        print(f"warning: no usage_pings/*.ndjson or *.ndjson.gz under {raw_path}", file=sys.stderr)
 
 
 # --- PostgreSQL ------------------------------------------------------------------------
@@ -132,19 +195,29 @@ def load_postgres(raw_path: Path, output: dict[str, Any]) -> dict[str, int]:
     try:
         with connection, connection.cursor() as cursor:
             cursor.execute(f"create schema if not exists {RAW_SCHEMA}")
-            for name in CSV_TABLES:
-                path = raw_path / f"{name}.csv"
-                table = f"{RAW_SCHEMA}.{quote_identifier(name)}"
-                columns = ", ".join(f"{quote_identifier(column)} text" for column in csv_header(path))
+            for landing in landing_csvs():
+                rows = read_landing_csv(raw_path, landing)
+                table = f"{RAW_SCHEMA}.{quote_identifier(landing.table)}"
+                columns = ", ".join(f"{quote_identifier(column)} text" for column in landing.columns)
                 # Dependent staging views go too; the `dbt build` after a load recreates them.
                 cursor.execute(f"drop table if exists {table} cascade")
-                cursor.execute(f"create table {table} ({columns})")
-                with path.open(encoding="utf-8", newline="") as handle:
-                    cursor.copy_expert(f"copy {table} from stdin with (format csv, header true)", handle)
-                counts[name] = cursor.rowcount
+                cursor.execute(f"create table {table} ({columns}, line_number bigint)")
+                buffer = io.StringIO()
+                csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC).writerows(rows)
+                buffer.seek(0)
+                cursor.copy_expert(f"copy {table} from stdin with (format csv)", buffer)
+                counts[landing.table] = len(rows)
+            table = f"{RAW_SCHEMA}.{PING_FILES_TABLE}"
+            cursor.execute(f"drop table if exists {table} cascade")
+            cursor.execute(f"create table {table} (source_file text, is_ping_file boolean)")
+            files = [(path.name, path.name.endswith(PING_SUFFIXES)) for path in landing_files(raw_path)]
+            cursor.executemany(f"insert into {table} values (%s, %s)", files)
+            counts[PING_FILES_TABLE] = len(files)
             table = f"{RAW_SCHEMA}.{PINGS_TABLE}"
             cursor.execute(f"drop table if exists {table} cascade")
-            cursor.execute(f"create table {table} (source_file text, line_number bigint, payload text)")
+            cursor.execute(
+                f"create table {table} (source_file text, line_number bigint, payload text, is_valid_utf8 boolean)"
+            )
             counts[PINGS_TABLE] = 0
             for path in ping_files(raw_path):
                 for batch in csv_batches(path):
@@ -156,14 +229,17 @@ def load_postgres(raw_path: Path, output: dict[str, Any]) -> dict[str, int]:
 
 
 def csv_batches(path: Path) -> Iterator[io.StringIO]:
-    """CSV rows (source_file, line_number, payload) in batches; an empty payload is NULL."""
+    """CSV rows (source_file, line_number, payload, is_valid_utf8) in batches; an empty payload is NULL."""
     buffer, writer, size = io.StringIO(), None, 0
-    for number, line in enumerate(ping_lines(path), start=1):
+    for number, (line, is_utf8) in enumerate(ping_lines(path), start=1):
         if writer is None:
             writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
         # COPY reads an unquoted empty field (None) as NULL; text is always quoted
-        # (so a line such as `\.` is data, not COPY's end-of-data marker).
-        writer.writerow([path.name, number, line if line else None])
+        # (so a line such as `\.` is data, not COPY's end-of-data marker). NUL bytes
+        # cannot be PostgreSQL text: such a line is rejected as not UTF-8.
+        if "\x00" in line:
+            line, is_utf8 = line.replace("\x00", ""), False
+        writer.writerow([path.name, number, line if line else None, "true" if is_utf8 else "false"])
         size += 1
         if size == COPY_BATCH_LINES:
             buffer.seek(0)
@@ -194,20 +270,17 @@ def load_spark(raw_path: Path, spark) -> dict[str, int]:
 
     spark.sql(f"create database if not exists {RAW_SCHEMA}")
     counts: dict[str, int] = {}
-    for name in CSV_TABLES:
-        path = raw_path / f"{name}.csv"
-        frame = spark.read.csv(
-            str(path.resolve()),
-            header=True,
-            inferSchema=False,
-            escape='"',  # RFC 4180: a quote inside a quoted field is doubled
-            multiLine=True,
-            encoding="UTF-8",
-        )
-        if frame.columns != csv_header(path):
-            raise SystemExit(f"{path}: Spark read columns {frame.columns}, header says {csv_header(path)}")
-        frame.write.mode("overwrite").saveAsTable(f"{RAW_SCHEMA}.{name}")
-        counts[name] = spark.table(f"{RAW_SCHEMA}.{name}").count()
+    for landing in landing_csvs():
+        rows = read_landing_csv(raw_path, landing)
+        schema = ", ".join(f"`{column}` string" for column in landing.columns) + ", line_number bigint"
+        frame = spark.createDataFrame(rows, schema)
+        frame.write.mode("overwrite").saveAsTable(f"{RAW_SCHEMA}.{landing.table}")
+        counts[landing.table] = len(rows)
+    files = [(path.name, path.name.endswith(PING_SUFFIXES)) for path in landing_files(raw_path)]
+    spark.createDataFrame(files, "source_file string, is_ping_file boolean").write.mode("overwrite").saveAsTable(
+        f"{RAW_SCHEMA}.{PING_FILES_TABLE}"
+    )
+    counts[PING_FILES_TABLE] = len(files)
 
     files = [str(path.resolve()) for path in ping_files(raw_path)]
     if files:
@@ -227,10 +300,12 @@ def load_spark(raw_path: Path, spark) -> dict[str, int]:
                 .cast("bigint")
                 .alias("line_number"),
                 F.when(F.col("line") != "", F.col("line")).alias("payload"),
+                F.expr("is_valid_utf8(line)").alias("is_valid_utf8"),
             )
         )
     else:
-        lines = spark.createDataFrame([], "source_file string, line_number bigint, payload string")
+        schema = "source_file string, line_number bigint, payload string, is_valid_utf8 boolean"
+        lines = spark.createDataFrame([], schema)
     lines.write.mode("overwrite").saveAsTable(f"{RAW_SCHEMA}.{PINGS_TABLE}")
     counts[PINGS_TABLE] = spark.table(f"{RAW_SCHEMA}.{PINGS_TABLE}").count()
     return counts

@@ -91,8 +91,23 @@ exception when data_exception then
 end
 $$;
 
+-- A `YYYY-MM-DD` text to a date; NULL when it is not a calendar day (2025-02-30).
+create or replace function {{ engine_function('try_cast_date') }}(value text)
+returns date
+language plpgsql
+immutable
+strict
+as $$
+begin
+    return cast(value as date);
+exception when data_exception then
+    return null;
+end
+$$;
+
 -- Helpers of the build only: BI roles get nothing here.
 revoke all on function {{ engine_function('json_is_valid') }}(text) from public;
 revoke all on function {{ engine_function('json_extract_paths') }}(text, text[]) from public;
 revoke all on function {{ engine_function('try_cast_utc_timestamp') }}(text) from public;
+revoke all on function {{ engine_function('try_cast_date') }}(text) from public;
 {%- endmacro %}

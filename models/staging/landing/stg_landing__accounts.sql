@@ -11,7 +11,7 @@ final as (
     select
         trim(account_id) as account_id,
         account_name,
-        cast(customer_since_date as date) as customer_since_date,
+        {{ landing_try_cast('customer_since_date', 'date') }} as customer_since_date,
         csm_name,
         sales_segment
     from source

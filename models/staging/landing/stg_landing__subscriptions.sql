@@ -36,8 +36,8 @@ final as (
         product_tiers.tier_rank as product_tier_rank,
         trim(source.delivery_type) as delivery_type,
         delivery_types.delivery_type is not null as is_delivery_type_listed,
-        cast(source.subscription_start_date as date) as subscription_start_date,
-        cast(source.subscription_end_date as date) as subscription_end_date
+        {{ landing_try_cast('source.subscription_start_date', 'date') }} as subscription_start_date,
+        {{ landing_try_cast('source.subscription_end_date', 'date') }} as subscription_end_date
     from source
     left join product_tiers
         on lower(trim(source.product_tier)) = lower(trim(product_tiers.product_tier))

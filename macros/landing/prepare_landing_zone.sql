@@ -1,0 +1,194 @@
+{#-
+    The landing zone as relations (SPEC §2), made by an on-run-start hook
+    before anything is built: `raw.<table>` for every table of the `landing`
+    source. On DuckDB they are views over the files under the `raw_path` var
+    (env `ADOPTION_RAW_PATH`, default `data/raw`), written here at the start
+    of each run from what is on disk; on every other engine they are tables
+    loaded by scripts/load_landing_zone.py, which applies the same rules.
+
+    CSV files (sources with `meta.landing_file`):
+    * required (accounts, subscriptions, arr_monthly): missing or 0 bytes
+      stops the run with a message naming the file; nothing is built.
+    * optional (`meta.optional: true`: instances, adoption_reasons): missing
+      or 0 bytes reads as empty (a header line and no rows).
+    * every column the source declares must be in the header (matched
+      case-insensitively, blanks trimmed), else the run stops naming the file
+      and the columns missing; extra columns are ignored.
+    * every value is text (staging casts it); `line_number` is the line of
+      the file the row starts on (the header is line 1).
+
+    Pings: only `usage_pings/*.ndjson` and `usage_pings/*.ndjson.gz` are read;
+    `raw.usage_ping_files` lists every file there, read or not.
+-#}
+{% macro prepare_landing_zone() -%}
+    {{ return(adapter.dispatch('prepare_landing_zone', 'adoption_scoring')()) }}
+{%- endmacro %}
+
+{% macro default__prepare_landing_zone() -%}
+{%- endmacro %}
+
+{#- The landing-zone directory, as the source reads it. -#}
+{% macro landing_raw_path() -%}
+    {{ return(var('raw_path', env_var('ADOPTION_RAW_PATH', 'data/raw')) | string) }}
+{%- endmacro %}
+
+{#- The `landing` source tables of the graph, by name. -#}
+{% macro landing_source_tables() -%}
+    {% set tables = {} %}
+    {% for node in graph.sources.values() if node.source_name == 'landing' %}
+        {% do tables.update({node.name: node}) %}
+    {% endfor %}
+    {{ return(tables) }}
+{%- endmacro %}
+
+{#- True for a file name the pings read: `*.ndjson` or `*.ndjson.gz`. -#}
+{% macro is_ping_file_name(name) -%}
+    {{ return(name.endswith('.ndjson') or name.endswith('.ndjson.gz')) }}
+{%- endmacro %}
+
+{% macro duckdb__prepare_landing_zone() -%}
+    {#- `dbt seed` reads no landing data (and the lint step seeds without a zone). -#}
+    {% if not execute or flags.WHICH in ('seed', 'parse', 'list', 'ls', 'clean', 'deps', 'debug') %}
+        {{ return('') }}
+    {% endif %}
+    {% set raw_path = landing_raw_path() %}
+    {% set tables = landing_source_tables() %}
+    {% set statements = ['create schema if not exists raw'] %}
+    {% for name, node in tables.items() if node.meta.get('landing_file') %}
+        {% do statements.append(
+            'create or replace view raw.' ~ name ~ ' as\n'
+            ~ landing_csv_select(raw_path, node.meta.landing_file, node.columns.keys() | list, node.meta.get('optional', false))
+        ) %}
+    {% endfor %}
+    {% set files = run_query(
+        'select file from glob(' ~ sql_string(raw_path ~ '/usage_pings/*') ~ ') order by file'
+    ).columns[0].values() | list %}
+    {% set names = [] %}
+    {% set ping_paths = [] %}
+    {% for file in files %}
+        {% set file_name = file.replace('\\', '/').split('/')[-1] %}
+        {% do names.append(file_name) %}
+        {% if is_ping_file_name(file_name) %}{% do ping_paths.append(file) %}{% endif %}
+    {% endfor %}
+    {% do statements.append('create or replace view raw.usage_pings as\n' ~ landing_pings_select(ping_paths)) %}
+    {% set file_rows = [] %}
+    {% for file_name in names %}
+        {% do file_rows.append('(' ~ sql_string(file_name) ~ ', ' ~ is_ping_file_name(file_name) ~ ')') %}
+    {% endfor %}
+    {% do statements.append(
+        'create or replace view raw.usage_ping_files as\n'
+        ~ (
+            'select * from (values ' ~ (file_rows | join(', ')) ~ ') as files (source_file, is_ping_file)'
+            if file_rows else
+            'select cast(null as varchar) as source_file, cast(null as boolean) as is_ping_file where false'
+        )
+    ) %}
+    {{ return(statements | join(';\n') ~ ';') }}
+{%- endmacro %}
+
+{#-
+    The select of one landing CSV, after checking it is there and has every
+    declared column; an optional file that is missing or 0 bytes selects no
+    row with the declared columns.
+-#}
+{% macro landing_csv_select(raw_path, file_name, columns, optional) -%}
+    {% set path = raw_path ~ '/' ~ file_name %}
+    {% set sizes = run_query(
+        'select size from read_blob(' ~ sql_string(path) ~ ')'
+        if run_query('select count(*) from glob(' ~ sql_string(path) ~ ')').columns[0].values()[0] > 0
+        else 'select null as size where false'
+    ).columns[0].values() | list %}
+    {% if not sizes or sizes[0] == 0 %}
+        {% if not optional %}
+            {{ exceptions.raise_compiler_error(
+                'Landing file ' ~ file_name ~ ' is ' ~ ('missing' if not sizes else 'empty (0 bytes)')
+                ~ ' in ' ~ raw_path ~ ': it is required (columns ' ~ (columns | join(', '))
+                ~ '); nothing was built or published.'
+            ) }}
+        {% endif %}
+        {% set empty = [] %}
+        {% for column in columns %}{% do empty.append('cast(null as varchar) as ' ~ column) %}{% endfor %}
+        {{ return('select ' ~ (empty | join(', ')) ~ ', cast(null as bigint) as line_number where false') }}
+    {% endif %}
+    {% set reader = "read_csv(" ~ sql_string(path) ~ ", header = true, delim = ',', all_varchar = true)" %}
+    {% set header = run_query('select * from ' ~ reader ~ ' limit 0').column_names | list %}
+    {% set by_name = {} %}
+    {% for column in header %}{% do by_name.update({column | trim | lower: column}) %}{% endfor %}
+    {% set missing = columns | reject('in', by_name) | list %}
+    {% if missing %}
+        {{ exceptions.raise_compiler_error(
+            'Landing file ' ~ file_name ~ ' (' ~ path ~ ') has no column ' ~ (missing | join(', '))
+            ~ '; its header is: ' ~ (header | join(', ')) ~ '. Nothing was built or published.'
+        ) }}
+    {% endif %}
+    {% set selected = [] %}
+    {% for column in columns %}
+        {% do selected.append(adapter.quote(by_name[column]) ~ ' as ' ~ column) %}
+    {% endfor %}
+    {{ return(
+        'select ' ~ (selected | join(', ')) ~ ', cast(ordinality + 1 as bigint) as line_number\nfrom '
+        ~ reader ~ ' with ordinality'
+    ) }}
+{%- endmacro %}
+
+{#-
+    The select of every ping line of `paths`: file name, 1-based line number,
+    the line, and whether it is valid UTF-8.
+
+    Line numbers: `ordinality` counts lines across all files in file order; a
+    line's number in its file subtracts the file's first ordinality, read by a
+    second, narrow scan. (A window numbering the lines per file would hold
+    every payload in memory, or spill it: the largest cost of a build at
+    40,000 accounts; docs/performance.md.) buffer_size: DuckDB's default is
+    16 x max_line_size, 1 GiB per file being read (always the whole of it for
+    a .gz file), which no sensible memory_limit admits.
+
+    Encoding: the files are read as Latin-1, which accepts any byte, so one
+    line that is not UTF-8 cannot fail the read; it keeps its bytes as
+    Latin-1 text and is rejected as invalid_utf8. A line with a byte above
+    0x7F is decoded again as UTF-8 (NULL when it is not UTF-8); a pure-ASCII
+    line, nearly all of them, is the same text either way.
+-#}
+{% macro landing_pings_select(paths) -%}
+    {% if not paths %}
+        {{ return(
+            'select cast(null as varchar) as source_file, cast(null as bigint) as line_number, '
+            ~ 'cast(null as varchar) as payload, cast(null as boolean) as is_valid_utf8 where false'
+        ) }}
+    {% endif %}
+    {% set files = [] %}
+    {% for path in paths %}{% do files.append(sql_string(path)) %}{% endfor %}
+    {% set reader %}
+        read_csv([{{ files | join(', ') }}],
+            names = ['line'], header = false, skip = 0, delim = chr(1), quote = '', escape = '',
+            all_varchar = true, filename = true, strict_mode = false, encoding = 'latin-1',
+            max_line_size = 67108864, buffer_size = 134217728) with ordinality
+    {% endset %}
+    {% set query %}
+        select
+            parse_filename(lines.filename) as source_file,
+            lines.ordinality - files.first_ordinality + 1 as line_number,
+            coalesce(lines.utf8_line, lines.line) as payload,
+            lines.line is null or lines.utf8_line is not null as is_valid_utf8
+        from (
+            select
+                filename,
+                ordinality,
+                line,
+                case
+                    when line is null or strlen(line) = length(line) then line
+                    else try(decode(from_hex(array_to_string(
+                        list_transform(string_split(line, ''), lambda ch: printf('%02x', ord(ch))), ''
+                    ))))
+                end as utf8_line
+            from {{ reader }}
+        ) as lines
+        inner join (
+            select filename, min(ordinality) as first_ordinality
+            from {{ reader }}
+            group by filename
+        ) as files
+            on lines.filename = files.filename
+    {% endset %}
+    {{ return(query) }}
+{%- endmacro %}

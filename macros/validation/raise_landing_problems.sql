@@ -1,0 +1,46 @@
+{#-
+    Checks of landing data (SPEC §7), the way raise_seed_problems checks the
+    methodology seeds: `check_sql` returns one row per offending row of a
+    landing file, with `row_label` (where: its line, or its key) and
+    `problem` (the column, the value and what is wrong). When it returns
+    rows and the test's severity is error, the test stops the build with a
+    message naming the file and the first `max_listed` rows, then how many
+    more; dbt skips everything downstream and nothing is published. At
+    severity warn, or when it returns none, the query itself is the test
+    (dbt reports the count).
+-#}
+{% macro raise_landing_problems(check_sql, file_name, check_name, max_listed=10) %}
+    {% if execute and (config.get('severity') | lower) == 'error' %}
+        {% set result = run_query(check_sql ~ '\norder by 1\nlimit ' ~ (max_listed + 1)) %}
+        {% if result.rows | length > 0 %}
+            {% set total = run_query('select count(*) from (' ~ check_sql ~ ') as problems').columns[0].values()[0] %}
+            {% set lines = [] %}
+            {% for row in result.rows[:max_listed] %}
+                {% do lines.append('  - ' ~ row[0] ~ ': ' ~ row[1]) %}
+            {% endfor %}
+            {% if total > max_listed %}
+                {% do lines.append('  ... and ' ~ (total - max_listed) ~ ' more') %}
+            {% endif %}
+            {{ exceptions.raise_compiler_error(
+                'Invalid landing file ' ~ file_name ~ ' (' ~ check_name ~ ', ' ~ total
+                ~ ' row(s)); nothing was published:\n' ~ (lines | join('\n'))
+            ) }}
+        {% endif %}
+    {% endif %}
+    {{ return(check_sql) }}
+{% endmacro %}
+
+{#- The landing file of a `raw` relation: `accounts` -> `accounts.csv`. -#}
+{% macro landing_file_name(relation) -%}
+    {{ return(relation.identifier ~ '.csv') }}
+{%- endmacro %}
+
+{#- `line 7`: a landing row's label in messages. -#}
+{% macro landing_line_label(line_number) -%}
+    'line ' || cast({{ line_number }} as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{#- A value in a message: quoted, `(blank)` when empty or NULL. -#}
+{% macro landing_value_text(expression) -%}
+    coalesce('''' || nullif(trim({{ expression }}), '') || '''', '(blank)')
+{%- endmacro %}
