@@ -1,24 +1,27 @@
 {#-
     The landing files an incremental run of stg_landing__usage_pings_parsed
     must parse (a list of source_file values): files not stored yet, files
-    whose line count differs from the stored one (lines were appended or
-    removed), and files stored with another `hash_column` value than
-    `current_hash` (parsed with another metric catalog). Every file when the
-    stored table has no `hash_column` yet. Runs at execution time only.
+    whose line count or content fingerprint (lines_fingerprint, stored in
+    `fingerprint_column`) differs from the stored one (lines appended or
+    removed, or the file rewritten in place), and files stored with another
+    `hash_column` value than `current_hash` (parsed with another metric
+    catalog). Every file when the stored table has no `hash_column` or
+    `fingerprint_column` yet. Runs at execution time only.
 -#}
-{% macro landing_files_to_parse(source_relation, stored_relation, hash_column, current_hash) %}
+{% macro landing_files_to_parse(source_relation, stored_relation, hash_column, current_hash, fingerprint_column) %}
     {% if not execute %}
         {{ return([]) }}
     {% endif %}
     {% set stored_columns = adapter.get_columns_in_relation(stored_relation) | map(attribute='name') | map('lower') | list %}
-    {% set is_stored_hash = hash_column | lower in stored_columns %}
+    {% set is_stored_hash = hash_column | lower in stored_columns and fingerprint_column | lower in stored_columns %}
     {% set query %}
         with
 
         landed as (
             select
                 source_file,
-                count(*) as line_count
+                count(*) as line_count,
+                {{ lines_fingerprint('line_number', 'payload') }} as fingerprint
             from {{ source_relation }}
             group by source_file
         ),
@@ -29,7 +32,9 @@
                 source_file,
                 count(*) as line_count,
                 min({{ hash_column }}) as min_hash,
-                max({{ hash_column }}) as max_hash
+                max({{ hash_column }}) as max_hash,
+                min({{ fingerprint_column }}) as min_fingerprint,
+                max({{ fingerprint_column }}) as max_fingerprint
             from {{ stored_relation }}
             group by source_file
         )
@@ -45,6 +50,9 @@
             or stored.line_count <> landed.line_count
             or stored.min_hash <> '{{ current_hash }}'
             or stored.max_hash <> '{{ current_hash }}'
+            or stored.min_fingerprint is null
+            or stored.min_fingerprint <> landed.fingerprint
+            or stored.max_fingerprint <> landed.fingerprint
         {% endif %}
         order by landed.source_file
     {% endset %}
@@ -102,4 +110,44 @@
         order by stored.source_file
     {% endset %}
     {{ return(run_query(query).columns[0].values() | list) }}
+{% endmacro %}
+
+
+{#-
+    Post-hook of stg_landing__usage_pings_parsed: the stored rows of ping
+    files no longer in the landing zone (`files_relation`, the
+    usage_ping_files source) are removed, so a file taken out of the zone
+    takes its pings and rejects with it, without a --full-refresh.
+-#}
+{% macro delete_removed_landing_files(stored_relation, files_relation) %}
+    {% if not execute %}
+        {{ return('') }}
+    {% endif %}
+    {% set query %}
+        select distinct source_file
+        from {{ stored_relation }}
+        where source_file not in (
+            select source_file from {{ files_relation }}
+            where is_ping_file
+        )
+        order by source_file
+    {% endset %}
+    {% set removed = run_query(query).columns[0].values() | list %}
+    {% if removed %}
+        {% do log('Landing files removed since the last run, their lines dropped: ' ~ (removed | join(', ')), info=true) %}
+    {% endif %}
+    {{ return(adapter.dispatch('delete_landing_files', 'adoption_scoring')(stored_relation, removed)) }}
+{% endmacro %}
+
+{% macro default__delete_landing_files(relation, files) %}
+    {%- if files -%}
+        delete from {{ relation }} where source_file in {{ sql_string_list(files) }}
+    {%- endif -%}
+{% endmacro %}
+
+{#- Spark: the table is partitioned by source_file (incremental_replace_config). -#}
+{% macro spark__delete_landing_files(relation, files) %}
+    {%- for file in files -%}
+        {% do run_query('alter table ' ~ relation ~ ' drop if exists partition (source_file = ' ~ sql_string(file) ~ ')') %}
+    {%- endfor -%}
 {% endmacro %}

@@ -60,11 +60,11 @@ PUBLISHED_LINE = re.compile(r"^Published \d+ marts .* in ([0-9.]+) s\.$", re.MUL
 # The scheduled job (README, "Run the main job").
 SCHEDULED_JOB = ("build", "--exclude-resource-type", "unit_test")
 CSV_FILES = ("accounts.csv", "subscriptions.csv", "arr_monthly.csv", "instances.csv", "adoption_reasons.csv")
-# The floor reads the ping files exactly as the source does (models/staging/landing/_landing__sources.yml).
+# The floor reads the ping files exactly as the landing view does (macros/landing/prepare_landing_zone.sql).
 FLOOR_SQL = """
 select count(*), sum(length(json_extract_string(case when json_valid(line) then line end, '$.id')))
 from read_csv('{path}/usage_pings/*.ndjson*', names = ['line'], header = false, skip = 0,
-    delim = chr(1), quote = '', escape = '', all_varchar = true, filename = true,
+    delim = chr(1), quote = '', escape = '', all_varchar = true, filename = true, encoding = 'latin-1',
     strict_mode = false, max_line_size = 67108864, buffer_size = 134217728)
 """
 PAGE = os.sysconf("SC_PAGE_SIZE")

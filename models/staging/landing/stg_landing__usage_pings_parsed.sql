@@ -9,15 +9,16 @@
     `<metric>_path_priority` (1 = the first path; NULL = none did).
 
     Incremental, one landing file at a time (docs/performance.md): a run parses
-    only the files that are new, whose line count changed (lines appended) or
-    that were parsed with another metric catalog (metric_catalog_hash), and
-    replaces all the rows of those files. The rules that depend on other lines
-    or on the clock (duplicate ids, future recorded_at) are re-evaluated over
-    every stored line; a stored file with a line whose reason changes is
-    rewritten whole, and a stored file with an accepted line whose id is
-    delivered again is parsed again. The result equals a full refresh, except
-    that the lines of a file removed from the landing zone stay until
-    `--full-refresh`.
+    only the files that are new, whose content changed (line count or
+    fingerprint, source_file_fingerprint: lines appended, or the file
+    rewritten in place) or that were parsed with another metric catalog
+    (metric_catalog_hash), and replaces all the rows of those files. A file
+    no longer in the landing zone takes its rows with it (the post-hook). The
+    rules that depend on other lines or on the clock (duplicate ids, future
+    recorded_at) are re-evaluated over every stored line; a stored file with
+    a line whose reason changes is rewritten whole, and a stored file with an
+    accepted line whose id is delivered again is parsed again. The result
+    equals a full refresh.
 
     The raw line (`payload`) is kept for rejected lines only: accepted lines
     live on in their typed columns, and storing every raw line again was the
@@ -58,20 +59,23 @@
 ] %}
 {%- for entry in catalog %}{% do stored_columns.append(entry.metric) %}{% endfor %}
 {%- for metric in fallback_metrics %}{% do stored_columns.append(metric ~ '_path_priority') %}{% endfor %}
-{%- do stored_columns.extend(['rejection_reason', 'metric_catalog_hash']) %}
+{%- do stored_columns.extend(['rejection_reason', 'metric_catalog_hash', 'source_file_fingerprint']) %}
 {{ config(
     materialized='incremental',
     on_schema_change='sync_all_columns',
+    post_hook="{{ delete_removed_landing_files(this, source('landing', 'usage_ping_files')) }}",
     **incremental_replace_config('source_file')
 ) }}
 {%- if is_incremental() %}
 {%- set changed_files = landing_files_to_parse(
-    source('landing', 'usage_pings'), this, 'metric_catalog_hash', catalog_hash
+    source('landing', 'usage_pings'), this, 'metric_catalog_hash', catalog_hash, 'source_file_fingerprint'
 ) %}
 {%- set files_to_parse = changed_files + landing_files_with_redelivered_ids(
     source('landing', 'usage_pings'), this, changed_files
 ) %}
 {%- set file_list_sql = sql_string_list(files_to_parse) %}
+{#- A table stored by an older version lacks the newer columns (every file is then parsed again). -#}
+{%- set previous_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list %}
 {%- endif %}
 
 with
@@ -87,13 +91,25 @@ source as {{ materialized_cte() }} (
 
 ),
 
+-- What a file was parsed from: a later run parses it again when this changes.
+fingerprints as (
+
+    select
+        source_file,
+        {{ lines_fingerprint('line_number', 'payload') }} as source_file_fingerprint
+    from source
+    group by source_file
+
+),
+
 checked as (
 
     select
         source_file,
         line_number,
         payload,
-        coalesce({{ json_is_valid('payload') }}, false) as is_valid_json
+        is_valid_utf8,
+        is_valid_utf8 and coalesce({{ json_is_valid('payload') }}, false) as is_valid_json
     from source
 
 ),
@@ -104,6 +120,7 @@ extracted as (
         source_file,
         line_number,
         payload,
+        is_valid_utf8,
         is_valid_json,
         case
             when is_valid_json then {{ json_extract_paths('payload', paths) }}
@@ -118,6 +135,7 @@ typed as (
         source_file,
         line_number,
         payload,
+        is_valid_utf8,
         is_valid_json,
         {%- for column_name, path in header_fields %}
         nullif(trim({{ array_element('extracted_fields', loop.index) }}), '') as {{ column_name }},
@@ -152,6 +170,7 @@ classified as (
         case
             -- Whitespace is never valid JSON: only the rare invalid lines are
             -- trimmed (a copy of each line cost more than parsing it).
+            when not is_valid_utf8 then 'invalid_utf8'
             when not is_valid_json then
                 case when coalesce(trim(payload), '') = '' then 'empty_line' else 'malformed_json' end
             when ping_id is null then 'missing_id'
@@ -209,8 +228,9 @@ deliveries as (
 
 {%- else %}
 
--- Lines stored by earlier runs, of the files not parsed again. Only their
--- future check can change (the build start moves); the other checks stand.
+-- Lines stored by earlier runs, of the files not parsed again and still in
+-- the landing zone. Only their future check can change (the build start
+-- moves); the other checks stand.
 stored as (
 
     select
@@ -223,9 +243,14 @@ stored as (
             when recorded_at > {{ future_cutoff_sql }} then 'future_recorded_at'
         end as validation_failure
     from {{ this }}
-    {%- if files_to_parse %}
-    where source_file not in {{ file_list_sql }}
-    {%- endif %}
+    where
+        source_file in (
+            select source_file from {{ source('landing', 'usage_ping_files') }}
+            where is_ping_file
+        )
+        {%- if files_to_parse %}
+        and source_file not in {{ file_list_sql }}
+        {%- endif %}
 
 ),
 
@@ -304,8 +329,11 @@ parsed as (
             validated.validation_failure,
             case when duplicates.line_number is not null then 'duplicate_id' end
         ) as rejection_reason,
-        '{{ catalog_hash }}' as metric_catalog_hash
+        '{{ catalog_hash }}' as metric_catalog_hash,
+        fingerprints.source_file_fingerprint
     from validated
+    inner join fingerprints
+        on validated.source_file = fingerprints.source_file
     left join duplicates
         on validated.source_file = duplicates.source_file
         and validated.line_number = duplicates.line_number
@@ -367,6 +395,8 @@ final as (
         {%- for column_name in stored_columns %}
         {%- if column_name == 'rejection_reason' %}
         restated.rejection_reason{% if not loop.last %},{% endif %}
+        {%- elif execute and column_name not in previous_columns %}
+        null as {{ column_name }}{% if not loop.last %},{% endif %}
         {%- elif column_name == 'payload' %}
         case when restated.rejection_reason is not null then previous.payload end as payload,
         {%- else %}
