@@ -1,6 +1,7 @@
 {#-
     For every month, the ARR of rpt_arr_by_adoption_band sums to the total ARR
-    of arr_monthly.csv to the cent, and pct_of_arr sums to 1 (SPEC §6).
+    of arr_monthly.csv to the cent (the exact sum of its lines, rounded once),
+    and pct_of_arr sums to 1 (SPEC §6).
     Returns the months that do not reconcile.
 #}
 
@@ -10,7 +11,7 @@ landed as (
 
     select
         arr_month as reporting_month,
-        sum(arr) as landed_arr
+        round(sum(arr), 2) as landed_arr
     from {{ ref('stg_landing__arr_monthly') }}
     group by arr_month
 

@@ -79,9 +79,11 @@ final as (
     select
         aggregated.account_id,
         aggregated.reporting_month,
-        cast(aggregated.total_arr as decimal(18, 2)) as total_arr,
-        cast(aggregated.base_products_arr as decimal(18, 2)) as base_products_arr,
-        cast(aggregated.base_products_arr_reporting_usage as decimal(18, 2)) as base_products_arr_reporting_usage,
+        -- Exact (never rounded below a mart): see stg_landing__arr_monthly.
+        cast(aggregated.total_arr as {{ exact_decimal_type() }}) as total_arr,
+        cast(aggregated.base_products_arr as {{ exact_decimal_type() }}) as base_products_arr,
+        cast(aggregated.base_products_arr_reporting_usage as {{ exact_decimal_type() }})
+            as base_products_arr_reporting_usage,
         cast(aggregated.base_products_arr_reporting_usage as {{ type_double() }})
             / nullif(aggregated.base_products_arr, 0) as pct_arr_reporting_usage,
         aggregated.has_ultimate_arr_flag = 1 as has_ultimate_arr,

@@ -44,8 +44,9 @@ final as (
         subscriptions.product_tier,
         subscriptions.product_tier_rank,
         subscriptions.delivery_type,
-        cast(monthly.total_arr as decimal(18, 2)) as total_arr,
-        cast(monthly.base_products_arr as decimal(18, 2)) as base_products_arr
+        -- Exact (never rounded below a mart): see stg_landing__arr_monthly.
+        cast(monthly.total_arr as {{ exact_decimal_type() }}) as total_arr,
+        cast(monthly.base_products_arr as {{ exact_decimal_type() }}) as base_products_arr
     from monthly
     inner join subscriptions
         on monthly.subscription_id = subscriptions.subscription_id

@@ -1,8 +1,9 @@
 {#
     CSM hygiene (SPEC §5.1), for each account's latest month with ARR: CI not
     adopted, or Security not adopted on an account with Ultimate ARR, with no
-    accepted lack-of-adoption reason; and every latest reason that is not in
-    adoption_reason_codes.
+    accepted lack-of-adoption reason; every latest reason that is not in
+    adoption_reason_codes; and every reason whose updated_at is missing or
+    unparseable (it counts in no month until the CSM dates it).
 #}
 
 with
@@ -19,9 +20,15 @@ accounts as (
 
 ),
 
-reasons as (
+all_reasons as (
 
     select * from {{ ref('int_account_adoption_reasons') }}
+
+),
+
+reasons as (
+
+    select * from all_reasons
     where recency_rank = 1
 
 ),
@@ -100,6 +107,26 @@ unaccepted_reasons as (
 
 ),
 
+undated_reasons as (
+
+    select distinct
+        all_reasons.account_id,
+        latest_months.reporting_month,
+        all_reasons.use_case,
+        use_case_health.use_case_color,
+        all_reasons.reason as lack_of_adoption_reason,
+        'reason_without_timestamp' as issue_type
+    from all_reasons
+    left join latest_months
+        on all_reasons.account_id = latest_months.account_id
+    left join use_case_health
+        on latest_months.account_id = use_case_health.account_id
+        and latest_months.reporting_month = use_case_health.reporting_month
+        and all_reasons.use_case = use_case_health.use_case
+    where all_reasons.updated_at is null
+
+),
+
 final as (
 
     select * from missing_reasons
@@ -108,6 +135,10 @@ final as (
     union all
 
     select * from unaccepted_reasons
+
+    union all
+
+    select * from undated_reasons
 
 )
 

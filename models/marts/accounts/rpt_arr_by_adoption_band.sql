@@ -1,8 +1,17 @@
+{#-
+    ARR by month and adoption band (SPEC §6). ARR arrives exact (up to 9
+    decimals) and is rounded once per month, not per account or band: each
+    band's `arr` is the rounded running total of the month's bands up to it
+    (in display order) minus the rounded running total before it. Each band
+    is then within a cent of its exact sum, and the bands add up to the
+    month's exact total in arr_monthly.csv rounded to the cent, whatever the
+    decimals of the file. `pct_of_arr` is computed from the exact sums.
+-#}
 with
 
 accounts as (
 
-    select * from {{ ref('fct_account_platform_adoption') }}
+    select * from {{ ref('int_account_platform_adoption') }}
 
 ),
 
@@ -64,8 +73,13 @@ shares as (
         spine.is_no_data_band,
         spine.min_use_cases,
         coalesce(band_totals.account_count, 0) as account_count,
-        coalesce(band_totals.arr, 0) as arr,
-        cast(coalesce(band_totals.arr, 0) as {{ type_double() }}) / nullif(month_totals.month_arr, 0) as pct_of_arr
+        coalesce(band_totals.arr, 0) as exact_arr,
+        cast(coalesce(band_totals.arr, 0) as {{ type_double() }}) / nullif(month_totals.month_arr, 0) as pct_of_arr,
+        sum(coalesce(band_totals.arr, 0)) over (
+            partition by spine.reporting_month
+            order by spine.display_order, spine.adoption_band
+            rows between unbounded preceding and current row
+        ) as running_exact_arr
     from spine
     inner join month_totals
         on spine.reporting_month = month_totals.reporting_month
@@ -82,7 +96,7 @@ final as (
         adoption_band,
         cast(display_order as integer) as adoption_band_order,
         cast(account_count as integer) as account_count,
-        cast(arr as decimal(18, 2)) as arr,
+        cast(round(running_exact_arr, 2) - round(running_exact_arr - exact_arr, 2) as decimal(18, 2)) as arr,
         pct_of_arr,
         -- Share of the month's ARR in this band or a higher one (scored bands only).
         case

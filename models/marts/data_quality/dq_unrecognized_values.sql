@@ -1,8 +1,10 @@
 {#-
-    Values of the landing zone's open sets that the seeds do not list (SPEC
-    §7): a product tier, product category, delivery type or instance label.
-    Each is kept in the marts and handled by the documented rule in
-    `rule_applied`; none stops the build. Staging matches each value to its
+    Landing values kept but flagged (SPEC §7): values of the open sets that
+    the seeds do not list (a product tier, product category, delivery type
+    or instance label), negative ARR (a credit), and optional timestamps that
+    do not parse (an instance's labeled_at, a reason's updated_at). Each is
+    kept in the marts and handled by the documented rule in `rule_applied`;
+    none stops the build. Staging matches each value to its
     seed (case-insensitively, so `production` is a known label) where it
     applies the rule; this model only reads the outcome.
 -#}
@@ -29,7 +31,16 @@ arr as (
 
 labels as (
 
-    select * from {{ ref('stg_landing__instance_labels') }}
+    select
+        *,
+        'uuid=' || uuid || ' labeled_at=' || coalesce(cast(labeled_at as varchar(30)), labeled_at_text, '') as row_key
+    from {{ ref('stg_landing__instance_labels') }}
+
+),
+
+reasons as (
+
+    select * from {{ ref('stg_landing__adoption_reasons') }}
 
 ),
 
@@ -81,13 +92,47 @@ unrecognized as (
 
     select
         'instances.csv' as source_file,
-        'uuid=' || labels.uuid || ' labeled_at=' || coalesce(cast(labels.labeled_at as varchar(30)), '')
-            as row_key,
+        labels.row_key,
         'instance_type' as column_name,
         labels.instance_type_label as value,
         'kept; the instance counts as unlabeled (Unknown)' as rule_applied
     from labels
     where labels.instance_type is null
+
+    union all
+
+    select
+        'instances.csv' as source_file,
+        labels.row_key,
+        'labeled_at' as column_name,
+        labels.labeled_at_text as value,
+        'kept; not a timestamp: the label ranks below every dated label of the instance' as rule_applied
+    from labels
+    where labels.labeled_at is null and labels.labeled_at_text is not null
+
+    union all
+
+    select
+        'arr_monthly.csv' as source_file,
+        arr.row_key,
+        'arr' as column_name,
+        cast(arr.arr as varchar(50)) as value,
+        'kept; a credit: counts in every ARR total; a subscription whose Base Products ARR'
+        || ' is not positive weights no usage' as rule_applied
+    from arr
+    where arr.is_negative_arr
+
+    union all
+
+    select
+        'adoption_reasons.csv' as source_file,
+        'account_id=' || reasons.account_id || ' use_case=' || coalesce(reasons.use_case, '')
+        || ' reason=' || coalesce(reasons.reason, '') as row_key,
+        'updated_at' as column_name,
+        coalesce(reasons.updated_at_text, '') as value,
+        'kept; not a timestamp: the reason counts in no month (rpt_adoption_reason_hygiene lists it)' as rule_applied
+    from reasons
+    where reasons.updated_at is null
 
 )
 

@@ -12,6 +12,7 @@ final as (
         trim(account_id) as account_id,
         use_case,
         trim(reason) as reason,
+        nullif(trim(updated_at), '') as updated_at_text,
         {{ try_cast_utc_timestamp('updated_at') }} as updated_at
     from source
 

@@ -27,6 +27,7 @@ final as (
         source.hostname,
         instance_types.instance_type,
         trim(source.instance_type) as instance_type_label,
+        nullif(trim(source.labeled_at), '') as labeled_at_text,
         {{ try_cast_utc_timestamp('source.labeled_at') }} as labeled_at
     from source
     left join instance_types
