@@ -87,35 +87,18 @@ missing_reasons as (
 
 ),
 
-unaccepted_reasons as (
+-- Every reason entered, with its account's latest month and the use case's color then.
+reasons_in_latest_month as (
 
     select
-        reasons.account_id,
-        latest_months.reporting_month,
-        reasons.use_case,
-        use_case_health.use_case_color,
-        reasons.reason as lack_of_adoption_reason,
-        'reason_not_accepted' as issue_type
-    from reasons
-    left join latest_months
-        on reasons.account_id = latest_months.account_id
-    left join use_case_health
-        on latest_months.account_id = use_case_health.account_id
-        and latest_months.reporting_month = use_case_health.reporting_month
-        and reasons.use_case = use_case_health.use_case
-    where not reasons.is_accepted_reason
-
-),
-
-undated_reasons as (
-
-    select distinct
         all_reasons.account_id,
         latest_months.reporting_month,
         all_reasons.use_case,
         use_case_health.use_case_color,
-        all_reasons.reason as lack_of_adoption_reason,
-        'reason_without_timestamp' as issue_type
+        all_reasons.reason,
+        all_reasons.updated_at,
+        all_reasons.is_accepted_reason,
+        all_reasons.recency_rank
     from all_reasons
     left join latest_months
         on all_reasons.account_id = latest_months.account_id
@@ -123,7 +106,35 @@ undated_reasons as (
         on latest_months.account_id = use_case_health.account_id
         and latest_months.reporting_month = use_case_health.reporting_month
         and all_reasons.use_case = use_case_health.use_case
-    where all_reasons.updated_at is null
+
+),
+
+unaccepted_reasons as (
+
+    select
+        account_id,
+        reporting_month,
+        use_case,
+        use_case_color,
+        reason as lack_of_adoption_reason,
+        'reason_not_accepted' as issue_type
+    from reasons_in_latest_month
+    where recency_rank = 1 and not is_accepted_reason
+
+),
+
+-- Two undated entries of one reason (`n/a`, blank) are one row.
+undated_reasons as (
+
+    select distinct
+        account_id,
+        reporting_month,
+        use_case,
+        use_case_color,
+        reason as lack_of_adoption_reason,
+        'reason_without_timestamp' as issue_type
+    from reasons_in_latest_month
+    where updated_at is null
 
 ),
 

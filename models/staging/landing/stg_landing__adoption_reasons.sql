@@ -10,7 +10,7 @@ final as (
 
     select
         trim(account_id) as account_id,
-        use_case,
+        trim(use_case) as use_case,
         trim(reason) as reason,
         nullif(trim(updated_at), '') as updated_at_text,
         {{ try_cast_utc_timestamp('updated_at') }} as updated_at
