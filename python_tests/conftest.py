@@ -243,6 +243,10 @@ class Build:
     def scalar(self, sql: str, params: list | None = None):
         return self.query(sql, params)[0][0]
 
+    def published(self, sql: str, params: list | None = None) -> list[tuple]:
+        """Sorted rows of `sql` on the published file (schema `marts`), as BI tools read it."""
+        return sorted(query(serving_path(self.database), sql, params))
+
 
 @pytest.fixture(scope="session")
 def generated_build(tmp_path_factory: pytest.TempPathFactory) -> Build:

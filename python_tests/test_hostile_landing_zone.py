@@ -1,13 +1,24 @@
-"""Hostile landing zones: values real feeds carry that the project's generator never wrote.
+"""Hostile landing zones: what real feeds carry that the project's generator never wrote.
 
-Open sets (SPEC §2.2, §7): product tiers, product categories, delivery types and instance
-labels live in seeds, matched case-insensitively. A value the seeds do not list is kept,
-listed in dq_unrecognized_values and handled by its documented rule; the build never stops
-on one, and ARR still reconciles to the cent against the CSV itself.
+Every bad input has one defined outcome (SPEC §7, README "Bad input"):
 
-One build of the scenario landing zone (python_tests/scenarios/landing_zone) with the edits
-of HOSTILE_EDITS; each expected outcome below is derived from the scenario docstrings of
-test_scenarios.py, which hold the untouched accounts' numbers.
+* kept and flagged: values of open sets no seed lists (product tiers, categories, delivery
+  types, instance labels, matched case-insensitively), negative ARR, optional timestamps
+  that do not parse; listed in dq_unrecognized_values, handled by a documented rule;
+* rejected with a reason: a ping line that is not UTF-8 (the other lines are scored);
+  ignored and listed: files in usage_pings/ other than *.ndjson and *.ndjson.gz;
+* an error naming the file, the line and the value: keys twice, unknown parents, dates and
+  numbers that do not parse, an arr_month that is not a first of month; or naming the file
+  (and column): a required file missing or empty, a declared column missing.
+
+And nothing is lost: raw lines = accepted + rejected, ARR by band = the CSV's own sum to
+the cent, every CSM reason accounted for.
+
+The kept-and-flagged cases are one build of the scenario landing zone
+(python_tests/scenarios/landing_zone) with the edits of HOSTILE_EDITS and HOSTILE_BYTES;
+expected outcomes are derived from the scenario docstrings of test_scenarios.py, which hold
+the untouched accounts' numbers. The errors are one more build of a zone with every data
+error at once (each check reports its own), and one run per file-level error.
 """
 
 from __future__ import annotations
@@ -16,11 +27,11 @@ import csv
 import shutil
 from collections import defaultdict
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
-from conftest import Build, run_dbt
+from conftest import Build, run_dbt, serving_path
 
 LANDING_ZONE = Path(__file__).resolve().parent / "scenarios" / "landing_zone"
 JUN = date(2025, 6, 1)
@@ -54,6 +65,13 @@ HOSTILE_EDITS: dict[str, list[tuple[str | None, str]]] = {
         (None, "2025-06-01,SUB02,Professional Services,Premium,100.00,0"),
         # A known category in another case: still Base Products.
         ("2025-06-01,SUB04,Base Products,Premium,5000.00,10", "2025-06-01,SUB04,base products,Premium,5000.00,10"),
+        # Sub-cent ARR (a currency conversion) in two bands: SCN05 and SCN09 are band 0,
+        # SCN06 band 1. Rounded per line or per band, the month would be a cent off.
+        (None, "2025-06-01,SUB05,Add-on,Premium,0.005,0"),
+        (None, "2025-06-01,SUB06,Add-on,Premium,0.005,0"),
+        (None, "2025-06-01,SUB09,Add-on,Premium,0.333,0"),
+        # A credit: kept, flagged, and SCN10 keeps its band ('1').
+        (None, "2025-06-01,SUB10,Add-on,Premium,-500.00,0"),
     ],
     "instances.csv": [
         # A lowercase label is the known one; an unlisted label counts as unlabeled.
@@ -65,14 +83,29 @@ HOSTILE_EDITS: dict[str, list[tuple[str | None, str]]] = {
             "inst-04-staging,staging.scn04.example,Non-Production,2024-12-01T00:00:00Z",
             "inst-04-staging,staging.scn04.example,Staging,2024-12-01T00:00:00Z",
         ),
+        # A relabel whose date is not a date: kept, ranks below the dated Production label.
+        (None, "inst-01-prod,gitlab.scn01.example,Non-Production,n/a"),
+    ],
+    "adoption_reasons.csv": [
+        # Undated reasons count in no month but are never lost: the hygiene report lists them.
+        (None, "SCN04,CI,Migrating to GitLab,n/a"),
+        (None, "SCN03,CI,Other,"),
+        # A use case no reason code is for: not accepted, never an error.
+        (None, " SCN01 , SCM ,We only use CI,2025-06-01T00:00:00Z"),
     ],
 }
 
+# Ping lines appended as bytes, and stray files beside the ping files.
+NOT_UTF8_LINE = b'{"id":"p-latin1","uuid":"inst-01-prod","recorded_at":"2025-06-21T10:00:00Z","hostname":"caf\xe9"}'
+UTF8_LINE = '{"id":"p-utf8","uuid":"inst-utf8","recorded_at":"2025-06-21T10:00:00Z","hostname":"café.example"}'
+HOSTILE_BYTES = {"usage_pings/2025-06.ndjson": NOT_UTF8_LINE + b"\n" + UTF8_LINE.encode("utf-8") + b"\n"}
+STRAY_FILES = ("2025-06.ndjson.bak", "pings.zip")
 
-def hostile_zone(root: Path) -> Path:
-    zone = root / "landing"
+
+def edited_zone(zone: Path, edits_by_file: dict[str, list[tuple[str | None, str]]]) -> Path:
+    """A copy of the scenario zone at `zone`, each (old, new) line edit applied."""
     shutil.copytree(LANDING_ZONE, zone)
-    for name, edits in HOSTILE_EDITS.items():
+    for name, edits in edits_by_file.items():
         path = zone / name
         lines = path.read_text(encoding="utf-8").splitlines()
         for old, new in edits:
@@ -82,6 +115,27 @@ def hostile_zone(root: Path) -> Path:
                 assert old in lines, f"{name} has no line {old!r}: update the test with the scenario zone"
                 lines[lines.index(old)] = new
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return zone
+
+
+# The hostile zone sits in a directory named like an injection: pasted into SQL unescaped,
+# `<dir>/zone ' || lower('LZ') || '` would read `<dir>/zone lz`, a decoy beside it.
+INJECTION_SHAPED_DIR = "zone ' || lower('LZ') || '"
+DECOY_DIR = "zone lz"
+
+
+def hostile_zone(root: Path) -> Path:
+    decoy = edited_zone(root / DECOY_DIR, {})
+    with (decoy / "accounts.csv").open("a", encoding="utf-8") as handle:
+        handle.write("INJECTED,Read through an injected path,2023-01-15,Nobody,SMB\n")
+    zone = edited_zone(root / INJECTION_SHAPED_DIR, HOSTILE_EDITS)
+    for name, data in HOSTILE_BYTES.items():
+        with (zone / name).open("ab") as handle:
+            handle.write(data)
+    pings = zone / "usage_pings"
+    # A backup copy (read, every line would be a duplicate_id) and an archive.
+    shutil.copy(pings / "2025-06.ndjson", pings / STRAY_FILES[0])
+    (pings / STRAY_FILES[1]).write_bytes(b"PK\x03\x04" + bytes(range(256)))
     return zone
 
 
@@ -116,7 +170,8 @@ def use_case_colors(build: Build, account_id: str) -> dict[str, str | None]:
 
 
 def test_unlisted_values_are_listed_with_their_rule(build: Build) -> None:
-    """Exactly the values no seed lists, each with its key and rule; case and blanks never count."""
+    """Exactly the values no seed lists, each with its key and rule (case and blanks never
+    count), and the other kept-and-flagged values: a credit, undated labels and reasons."""
     rows = build.query(
         "select source_file, row_key, column_name, value, rule_applied from marts_build.dq_unrecognized_values"
     )
@@ -137,6 +192,15 @@ def test_unlisted_values_are_listed_with_their_rule(build: Build) -> None:
             "Professional Services",
         ),
         ("instances.csv", "uuid=inst-04-staging labeled_at=2024-12-01 00:00:00", "instance_type", "Staging"),
+        ("instances.csv", "uuid=inst-01-prod labeled_at=n/a", "labeled_at", "n/a"),
+        (
+            "arr_monthly.csv",
+            "arr_month=2025-06-01 subscription_id=SUB10 product_category=Add-on product_tier=Premium",
+            "arr",
+            "-500.000000000",
+        ),
+        ("adoption_reasons.csv", "account_id=SCN04 use_case=CI reason=Migrating to GitLab", "updated_at", "n/a"),
+        ("adoption_reasons.csv", "account_id=SCN03 use_case=CI reason=Other", "updated_at", ""),
     }
     rules = {(column, rule) for _, _, column, _, rule in rows}
     assert ("product_tier", "kept; entitles no tier-restricted use case (Security is not scored)") in rules
@@ -198,37 +262,348 @@ def test_instance_labels_match_case_insensitively(build: Build) -> None:
     assert primary == {"inst-01-prod": True, "inst-04-staging": False, "inst-04-prod": True}
 
 
-def test_arr_by_band_reconciles_to_the_csv_itself(build: Build) -> None:
-    """Every month's band ARR equals the sum of arr_monthly.csv's own lines, to the cent."""
+CENT = Decimal("0.01")
+
+
+def landed_arr(raw_path: Path) -> dict[date, Decimal]:
+    """Each month's exact ARR, summed from arr_monthly.csv's own lines."""
     landed: dict[date, Decimal] = defaultdict(Decimal)
-    with (build.raw_path / "arr_monthly.csv").open(newline="", encoding="utf-8") as handle:
+    with (raw_path / "arr_monthly.csv").open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             landed[date.fromisoformat(row["arr_month"])] += Decimal(row["arr"])
-    reported = dict(
-        build.query("select reporting_month, sum(arr) from marts_build.rpt_arr_by_adoption_band group by 1")
+    return dict(landed)
+
+
+def test_arr_by_band_reconciles_to_the_csv_itself(build: Build) -> None:
+    """Every month's band ARR equals the exact sum of arr_monthly.csv's own lines rounded once
+    to the cent, though June has sub-cent lines in two bands and a credit; each band is within
+    a cent of its exact sum. The published set says the same."""
+    landed = landed_arr(build.raw_path)
+    assert landed[JUN] % CENT != 0, "the zone must carry sub-cent ARR for this test to mean anything"
+    sql = "select reporting_month, sum(arr) from {schema}.rpt_arr_by_adoption_band group by 1"
+    reported = dict(build.query(sql.format(schema="marts_build")))
+    assert reported == {month: arr.quantize(CENT, ROUND_HALF_UP) for month, arr in landed.items()}
+    exact = dict(
+        build.query(
+            "select adoption_band, sum(total_arr) from intermediate.int_account_platform_adoption "
+            "where reporting_month = ? group by 1",
+            [JUN],
+        )
     )
-    assert reported == dict(landed)
+    bands = dict(
+        build.query(
+            "select adoption_band, arr from marts_build.rpt_arr_by_adoption_band where reporting_month = ?", [JUN]
+        )
+    )
+    assert all(abs(bands[band] - exact.get(band, 0)) < CENT for band in bands), (bands, exact)
+    assert build.published(sql.format(schema="marts")) == sorted(reported.items())
 
 
-def test_raw_path_is_a_string_literal_never_sql(tmp_path: Path) -> None:
-    """SPEC §2's raw_path reaches SQL as a quoted literal. The landing zone sits in a directory
-    whose name has spaces and quotes shaped like an injection: pasted into SQL unescaped,
-    `<dir>/zone ' || lower('LZ') || '` would read `<dir>/zone lz` instead, a decoy zone with one
-    more account. The build reads the named directory, and only it, and publishes."""
-    zone = tmp_path / "zone ' || lower('LZ') || '"
-    shutil.copytree(LANDING_ZONE, zone)
-    decoy = tmp_path / "zone lz"
-    shutil.copytree(LANDING_ZONE, decoy)
-    with (decoy / "accounts.csv").open("a", encoding="utf-8") as handle:
-        handle.write("INJECTED,Read through an injected path,2023-01-15,Nobody,SMB\n")
-    database = tmp_path / "quoted.duckdb"
+def test_sub_cent_arr_is_kept_exact_until_an_account_total(build: Build) -> None:
+    """5000.00 + 0.005 is 5000.01 for SCN05 (half away from zero), 1200.00 + 0.333 is 1200.33 for
+    SCN09: each account's ARR is rounded once, from the exact lines."""
+    assert account(build, "SCN05")["total_arr"] == Decimal("5000.01")
+    assert account(build, "SCN09")["total_arr"] == Decimal("1200.33")
+    assert build.scalar(
+        "select sum(arr) from staging.stg_landing__arr_monthly where subscription_id in ('SUB05', 'SUB06', 'SUB09') "
+        "and arr_month = ?",
+        [JUN],
+    ) == Decimal("10200.343")
 
-    result = run_dbt(["build", "--exclude-resource-type", "unit_test"], zone, database)
 
-    assert result.ok, result.output[-5000:]
-    build = Build(zone, database)
+def test_a_credit_is_kept_flagged_and_the_band_follows_the_score(build: Build) -> None:
+    """SCN10's -500.00 add-on credit lowers its ARR to 1500.00; its Base Products ARR (2000.00)
+    still weights usage, so it keeps band '1'; the band's ARR carries the credit; the line is
+    listed with its rule."""
+    scn10 = account(build, "SCN10")
+    assert (scn10["total_arr"], scn10["base_products_arr"], scn10["adoption_band"]) == (
+        Decimal("1500.00"),
+        Decimal("2000.00"),
+        "1",
+    )
+    flagged = build.query(
+        "select value, rule_applied from marts_build.dq_unrecognized_values "
+        "where source_file = 'arr_monthly.csv' and column_name = 'arr'"
+    )
+    assert [(Decimal(value), rule.split(";")[0]) for value, rule in flagged] == [(Decimal("-500"), "kept")]
+
+
+def test_a_line_that_is_not_utf8_is_rejected_alone(build: Build) -> None:
+    """The Latin-1 line of 2025-06.ndjson (line 30, after the scenario's 29) is rejected as
+    invalid_utf8 with its text kept; the UTF-8 line after it is accepted with its 'é'; every
+    other line is scored (SCN01 stays all Green, untouched by its instance's rejected ping)."""
+    rejected = build.query(
+        "select line_number, rejection_reason, payload from marts_build.dq_rejected_pings "
+        "where source_file = '2025-06.ndjson'"
+    )
+    assert rejected == [(30, "invalid_utf8", NOT_UTF8_LINE.decode("latin-1"))]
+    hostname = build.query("select hostname from staging.stg_landing__usage_pings where ping_id = 'p-utf8'")
+    assert hostname == [("café.example",)]
+    assert use_case_colors(build, "SCN01") == {"SCM": "Green", "CI": "Green", "CD": "Green", "Security": "Green"}
+
+
+def test_only_ndjson_files_are_read_and_the_others_are_listed(build: Build) -> None:
+    """The .bak copy of 2025-06.ndjson and the .zip are listed, not read: had the copy been
+    read, each of its lines would be a duplicate_id reject. Raw lines of the *.ndjson files =
+    accepted + rejected."""
+    ignored = build.query("select source_file, reason from marts_build.dq_ignored_landing_files order by 1")
+    assert [name for name, _ in ignored] == sorted(STRAY_FILES)
+    assert all(reason.startswith("ignored") for _, reason in ignored)
+    raw_lines = sum(len(path.read_bytes().splitlines()) for path in (build.raw_path / "usage_pings").glob("*.ndjson"))
+    accepted = build.scalar("select count(*) from staging.stg_landing__usage_pings")
+    rejected = build.scalar("select count(*) from marts_build.dq_rejected_pings")
+    assert accepted + rejected == raw_lines
+    assert (
+        build.scalar("select count(*) from marts_build.dq_rejected_pings where rejection_reason = 'duplicate_id'") == 0
+    )
+
+
+def test_a_label_with_an_unusable_date_is_kept_below_dated_ones(build: Build) -> None:
+    """inst-01-prod's 'Non-Production' relabel dated 'n/a' ranks below its dated Production
+    label: the instance stays Production and primary (SCN01 all Green); the row is listed."""
+    flagged = build.query(
+        "select row_key, value from marts_build.dq_unrecognized_values where column_name = 'labeled_at'"
+    )
+    assert flagged == [("uuid=inst-01-prod labeled_at=n/a", "n/a")]
+    assert build.scalar(
+        "select bool_and(is_primary_instance and instance_type = 'Production') from "
+        "marts_build.fct_instance_use_case_health where uuid = 'inst-01-prod' and reporting_month = ?",
+        [JUN],
+    )
+
+
+def test_every_reason_is_accounted_for(build: Build) -> None:
+    """Every line of adoption_reasons.csv is in the marts: each undated one (SCN04's 'n/a',
+    SCN03's blank) in the hygiene report as reason_without_timestamp and in
+    dq_unrecognized_values; SCN03's dated reason still counts (CI reason 'Migrating to GitLab');
+    a reason for SCM, a use case no reason code is for, is listed as not accepted."""
+    with (build.raw_path / "adoption_reasons.csv").open(newline="", encoding="utf-8") as handle:
+        landed = [row for row in csv.DictReader(handle)]
+    undated = {
+        (row["account_id"], row["use_case"], row["reason"]) for row in landed if row["updated_at"] in ("", "n/a")
+    }
+    assert undated == {("SCN04", "CI", "Migrating to GitLab"), ("SCN03", "CI", "Other")}
+    hygiene = set(
+        build.query(
+            "select account_id, use_case, lack_of_adoption_reason from marts_build.rpt_adoption_reason_hygiene "
+            "where issue_type = 'reason_without_timestamp'"
+        )
+    )
+    assert hygiene == undated
+    flagged = build.scalar(
+        "select count(*) from marts_build.dq_unrecognized_values "
+        "where source_file = 'adoption_reasons.csv' and column_name = 'updated_at'"
+    )
+    assert flagged == len(undated)
+    assert build.scalar("select count(*) from staging.stg_landing__adoption_reasons") == len(landed)
+    not_accepted = build.query(
+        "select lack_of_adoption_reason, use_case_color from marts_build.rpt_adoption_reason_hygiene "
+        "where account_id = 'SCN01' and use_case = 'SCM' and issue_type = 'reason_not_accepted'"
+    )
+    assert not_accepted == [("We only use CI", "Green")]
+    dated = build.query(
+        "select lack_of_adoption_reason from marts_build.fct_account_use_case_health "
+        "where account_id = 'SCN03' and use_case = 'CI' and reporting_month = ?",
+        [JUN],
+    )
+    assert dated == [("Migrating to GitLab",)]
+
+
+def test_raw_path_is_a_string_literal_never_sql(build: Build) -> None:
+    """SPEC §2's raw_path reaches SQL as a quoted literal: the hostile zone's directory name has
+    spaces and quotes shaped like an injection (INJECTION_SHAPED_DIR). The build read the named
+    directory, and only it (not the decoy with one more account), and published."""
+    assert build.raw_path.name == INJECTION_SHAPED_DIR
     assert build.scalar("select count(*) from staging.stg_landing__accounts where account_id = 'INJECTED'") == 0
-    with (LANDING_ZONE / "accounts.csv").open(newline="", encoding="utf-8") as handle:
+    with (build.raw_path / "accounts.csv").open(newline="", encoding="utf-8") as handle:
         assert build.scalar("select count(*) from staging.stg_landing__accounts") == len(list(csv.DictReader(handle)))
     assert build.scalar("select count(*) from staging.stg_landing__usage_pings") > 0
+    assert serving_path(build.database).exists()
+
+
+# --- Errors: the build stops, naming the file, the line and the value ---------------------
+
+# Every data error at once: each landing check reports its own rows.
+DATA_ERRORS: dict[str, list[tuple[str | None, str]]] = {
+    "accounts.csv": [
+        (
+            "SCN02,S02 Premium heavy scanner use,2023-01-15,Ada,Enterprise",
+            "SCN02,S02 Premium heavy scanner use,N/A,Ada,Enterprise",
+        ),
+        (None, "SCN01,A second SCN01,2023-01-15,Ada,Enterprise"),
+    ],
+    "subscriptions.csv": [
+        (
+            "SUB03A,SCN03,Premium,Self-Managed,2023-01-15,2026-01-14",
+            "SUB03A,SCN03,Premium,Self-Managed,2025-02-30,2026-01-14",
+        ),
+        (None, "SUB99,NOSUCH,Premium,Self-Managed,2023-01-15,2026-01-14"),
+    ],
+    "arr_monthly.csv": [
+        (None, "2025-06-15,SUB01,Add-on,Ultimate,1.00,0"),
+        (None, "2025-06-01,SUB02,Add-on,Premium,abc,0"),
+        (None, "2025-06-01,SUB04,Add-on,Premium,1.00,1.5"),
+        (None, "2025-06-01,SUB07,Base Products,Premium,3000.00,10"),
+    ],
+    "instances.csv": [(None, ",gitlab.nobody.example,Production,2024-12-01T00:00:00Z")],
+}
+
+
+def line_of(name: str, line: str) -> int:
+    """The 1-based line of `line` in the scenario zone's file `name` (the header is line 1)."""
+    return (LANDING_ZONE / name).read_text(encoding="utf-8").splitlines().index(line) + 1
+
+
+def scenario_lines(name: str) -> int:
+    return len((LANDING_ZONE / name).read_text(encoding="utf-8").splitlines())
+
+
+# (file, check, problem rows, a problem line the message must hold)
+EXPECTED_ERRORS = [
+    (
+        "accounts.csv",
+        "landing_unique account_id",
+        1,
+        f"account_id=SCN01: the key is on 2 lines: 2, {scenario_lines('accounts.csv') + 1}",
+    ),
+    (
+        "accounts.csv",
+        "landing_parses customer_since_date",
+        1,
+        "line 3: customer_since_date 'N/A' is not a date (YYYY-MM-DD)",
+    ),
+    (
+        "subscriptions.csv",
+        "landing_parses subscription_start_date",
+        1,
+        f"line {line_of('subscriptions.csv', 'SUB03A,SCN03,Premium,Self-Managed,2023-01-15,2026-01-14')}: "
+        "subscription_start_date '2025-02-30' is not a date (YYYY-MM-DD)",
+    ),
+    (
+        "subscriptions.csv",
+        "landing_references account_id",
+        1,
+        f"line {scenario_lines('subscriptions.csv') + 1}: account_id 'NOSUCH' matches no account_id of accounts.csv",
+    ),
+    (
+        "arr_monthly.csv",
+        "landing_first_of_month arr_month",
+        1,
+        f"line {scenario_lines('arr_monthly.csv') + 1}: arr_month '2025-06-15' is not the first day of a month",
+    ),
+    (
+        "arr_monthly.csv",
+        "landing_parses arr",
+        1,
+        f"line {scenario_lines('arr_monthly.csv') + 2}: arr 'abc' is not a number (at most 9 decimals)",
+    ),
+    (
+        "arr_monthly.csv",
+        "landing_parses seats",
+        1,
+        f"line {scenario_lines('arr_monthly.csv') + 3}: seats '1.5' is not a whole number",
+    ),
+    (
+        "arr_monthly.csv",
+        "landing_unique arr_month, subscription_id, product_category, product_tier",
+        1,
+        "arr_month=2025-06-01 subscription_id=SUB07 product_category=Base Products product_tier=Premium: the key is on "
+        f"2 lines: {line_of('arr_monthly.csv', '2025-06-01,SUB07,Base Products,Premium,3000.00,10')}, "
+        f"{scenario_lines('arr_monthly.csv') + 4}",
+    ),
+    ("instances.csv", "landing_required uuid", 1, f"line {scenario_lines('instances.csv') + 1}: uuid is blank"),
+]
+
+
+@pytest.fixture(scope="module")
+def data_errors(tmp_path_factory: pytest.TempPathFactory) -> tuple[Build, str]:
+    root = tmp_path_factory.mktemp("data_errors")
+    zone = edited_zone(root / "landing", DATA_ERRORS)
+    database = root / "errors.duckdb"
+    result = run_dbt(["build", "--exclude-resource-type", "unit_test"], zone, database)
+    assert not result.ok
+    return Build(zone, database), result.output
+
+
+@pytest.mark.parametrize(
+    ("file_name", "check", "count", "problem"), EXPECTED_ERRORS, ids=[e[1] for e in EXPECTED_ERRORS]
+)
+def test_a_data_error_names_the_file_the_line_and_the_value(
+    data_errors: tuple[Build, str], file_name: str, check: str, count: int, problem: str
+) -> None:
+    _, output = data_errors
+    assert f"Invalid landing file {file_name} ({check}, {count} row(s)); nothing was published:" in output
+    assert f"  - {problem}" in output
+
+
+def test_data_errors_stop_before_staging_and_publish_nothing(data_errors: tuple[Build, str]) -> None:
+    """Staging reads no file a check failed on, and nothing is published."""
+    build, output = data_errors
+    assert "Nothing published" in output
+    assert not serving_path(build.database).exists()
+    staged = {
+        name
+        for (name,) in build.query("select table_name from information_schema.tables where table_schema = 'staging'")
+    }
+    assert not staged & {"stg_landing__accounts", "stg_landing__subscriptions", "stg_landing__arr_monthly"}
+
+
+def rename_header_column(zone: Path, name: str, old: str, new: str) -> None:
+    path = zone / name
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[0] = ",".join(new if column == old else column for column in lines[0].split(","))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+FILE_ERRORS = {
+    "missing_required": (
+        lambda zone: (zone / "accounts.csv").unlink(),
+        "Landing file accounts.csv is missing in {zone}: it is required (columns account_id, account_name, "
+        "customer_since_date, csm_name, sales_segment); nothing was built or published.",
+    ),
+    "empty_required": (
+        lambda zone: (zone / "subscriptions.csv").write_bytes(b""),
+        "Landing file subscriptions.csv is empty (0 bytes) in {zone}: it is required",
+    ),
+    "missing_column": (
+        lambda zone: rename_header_column(zone, "arr_monthly.csv", "seats", "licenses"),
+        "Landing file arr_monthly.csv ({zone}/arr_monthly.csv) has no column seats; its header is: "
+        "arr_month, subscription_id, product_category, product_tier, arr, licenses.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FILE_ERRORS))
+def test_a_file_error_names_the_file_and_builds_nothing(tmp_path: Path, case: str) -> None:
+    """Checked before anything is built (the on-run-start hook): the message names the file
+    (and the column), and no database object or published file is written."""
+    change, message = FILE_ERRORS[case]
+    zone = edited_zone(tmp_path / "landing", {})
+    change(zone)
+    database = tmp_path / "file_error.duckdb"
+    result = run_dbt(["build", "--exclude-resource-type", "unit_test"], zone, database)
+    assert not result.ok
+    assert message.format(zone=zone) in " ".join(result.output.split())
+    assert not serving_path(database).exists()
+
+
+def test_optional_files_missing_or_empty_read_as_empty(tmp_path: Path) -> None:
+    """A 0-byte instances.csv and no adoption_reasons.csv: the build publishes; every instance
+    is unlabeled (Unknown), and the hygiene report asks for every reason it needs."""
+    zone = edited_zone(tmp_path / "landing", {})
+    (zone / "instances.csv").write_bytes(b"")
+    (zone / "adoption_reasons.csv").unlink()
+    database = tmp_path / "optional.duckdb"
+    result = run_dbt(["build", "--exclude-resource-type", "unit_test"], zone, database)
+    assert result.ok, result.output[-5000:]
+    build = Build(zone, database)
+    assert build.scalar("select count(*) from staging.stg_landing__instance_labels") == 0
+    assert build.scalar("select count(*) from staging.stg_landing__adoption_reasons") == 0
+    assert build.query("select distinct instance_type from marts_build.fct_instance_use_case_health") == [("Unknown",)]
+    assert (
+        build.scalar(
+            "select count(*) from marts_build.rpt_adoption_reason_hygiene where issue_type <> 'missing_reason'"
+        )
+        == 0
+    )
     assert "Published" in result.output

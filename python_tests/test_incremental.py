@@ -149,6 +149,59 @@ def test_new_month_late_ping_and_redeliveries_match_a_full_refresh(
     assert_lines_reconcile(raw_path, database)
 
 
+def test_rewritten_and_removed_files_match_a_full_refresh(scheduled: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    """SPEC §7 with no --full-refresh: a file rewritten in place (same name, same line count, new
+    values) is parsed again; a file removed from the landing zone takes its pings and rejects
+    with it, and a later delivery of one of its ids, stored as a duplicate, becomes the ping."""
+    raw_path, _, database = scheduled
+    pings = raw_path / "usage_pings"
+    first, rewritten, last = f"{START}.ndjson", "2024-03.ndjson", f"2024-{MONTHS:02d}.ndjson"
+    resent = (pings / first).read_text(encoding="utf-8").splitlines()[0]
+    with (pings / last).open("a", encoding="utf-8") as handle:
+        handle.write(resent + "\n")
+    resent_line = len((pings / last).read_text(encoding="utf-8").splitlines())
+    result = run_dbt(BUILD, raw_path, database)
+    assert result.ok, result.output[-5000:]
+    rejected = "select rejection_reason from marts_build.dq_rejected_pings where source_file = ? and line_number = ?"
+    assert query(database, rejected, [last, resent_line]) == [("duplicate_id",)]
+
+    (pings / first).unlink()
+    # Corrected values, same lines: every billable count halved.
+    corrected, expected = [], {}
+    for line in (pings / rewritten).read_text(encoding="utf-8").splitlines():
+        try:
+            ping = json.loads(line)
+        except ValueError:  # the generator's malformed lines stay as they are
+            corrected.append(line)
+            continue
+        billable = ping.get("license_billable_users")
+        if isinstance(billable, int) and billable > 1:
+            ping["license_billable_users"] = billable // 2
+        if isinstance(ping.get("license_billable_users"), int) and ping["license_billable_users"] >= 0:
+            expected[ping.get("id")] = ping["license_billable_users"]
+        corrected.append(json.dumps(ping, separators=(",", ":")))
+    (pings / rewritten).write_text("\n".join(corrected) + "\n", encoding="utf-8")
+
+    result = run_dbt(BUILD, raw_path, database)
+    assert result.ok, result.output[-5000:]
+    assert f"their lines dropped: {first}" in result.output
+    files = query(database, "select distinct source_file from staging.stg_landing__usage_pings_parsed")
+    assert (first,) not in files
+    assert query(database, rejected, [last, resent_line]) == []
+    stored = dict(
+        query(
+            database,
+            "select ping_id, billable_user_count from staging.stg_landing__usage_pings "
+            "where source_file = ? and billable_user_count_path_priority = 1",
+            [rewritten],
+        )
+    )
+    assert len(stored) > len(expected) // 2
+    assert all(expected[ping_id] == count for ping_id, count in stored.items())
+    assert_lines_reconcile(raw_path, database)
+    assert mart_snapshot(database) == full_refresh_snapshot(raw_path, database, tmp_path)
+
+
 def test_pings_rejected_as_future_are_accepted_once_their_time_comes(
     published: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:
