@@ -89,6 +89,7 @@ HOSTILE_EDITS: dict[str, list[tuple[str | None, str]]] = {
     "adoption_reasons.csv": [
         # Undated reasons count in no month but are never lost: the hygiene report lists them.
         (None, "SCN04,CI,Migrating to GitLab,n/a"),
+        (None, "SCN04,CI,Migrating to GitLab,"),
         (None, "SCN03,CI,Other,"),
         # A use case no reason code is for: not accepted, never an error.
         (None, " SCN01 , SCM ,We only use CI,2025-06-01T00:00:00Z"),
@@ -199,8 +200,19 @@ def test_unlisted_values_are_listed_with_their_rule(build: Build) -> None:
             "arr",
             "-500.000000000",
         ),
-        ("adoption_reasons.csv", "account_id=SCN04 use_case=CI reason=Migrating to GitLab", "updated_at", "n/a"),
-        ("adoption_reasons.csv", "account_id=SCN03 use_case=CI reason=Other", "updated_at", ""),
+        (
+            "adoption_reasons.csv",
+            "account_id=SCN04 use_case=CI reason=Migrating to GitLab updated_at=n/a",
+            "updated_at",
+            "n/a",
+        ),
+        ("adoption_reasons.csv", "account_id=SCN03 use_case=CI reason=Other updated_at=", "updated_at", ""),
+        (
+            "adoption_reasons.csv",
+            "account_id=SCN04 use_case=CI reason=Migrating to GitLab updated_at=",
+            "updated_at",
+            "",
+        ),
     }
     rules = {(column, rule) for _, _, column, _, rule in rows}
     assert ("product_tier", "kept; entitles no tier-restricted use case (Security is not scored)") in rules
@@ -373,15 +385,15 @@ def test_a_label_with_an_unusable_date_is_kept_below_dated_ones(build: Build) ->
 
 
 def test_every_reason_is_accounted_for(build: Build) -> None:
-    """Every line of adoption_reasons.csv is in the marts: each undated one (SCN04's 'n/a',
-    SCN03's blank) in the hygiene report as reason_without_timestamp and in
-    dq_unrecognized_values; SCN03's dated reason still counts (CI reason 'Migrating to GitLab');
-    a reason for SCM, a use case no reason code is for, is listed as not accepted."""
+    """Every line of adoption_reasons.csv is in the marts: each undated one (SCN04's 'n/a' and
+    blank entries of one reason, SCN03's blank) in dq_unrecognized_values, and each undated
+    reason once in the hygiene report as reason_without_timestamp; SCN03's dated reason still
+    counts (CI reason 'Migrating to GitLab'); a reason for SCM, a use case no reason code is
+    for, is listed as not accepted."""
     with (build.raw_path / "adoption_reasons.csv").open(newline="", encoding="utf-8") as handle:
         landed = [row for row in csv.DictReader(handle)]
-    undated = {
-        (row["account_id"], row["use_case"], row["reason"]) for row in landed if row["updated_at"] in ("", "n/a")
-    }
+    undated_lines = [row for row in landed if row["updated_at"] in ("", "n/a")]
+    undated = {(row["account_id"], row["use_case"], row["reason"]) for row in undated_lines}
     assert undated == {("SCN04", "CI", "Migrating to GitLab"), ("SCN03", "CI", "Other")}
     hygiene = set(
         build.query(
@@ -394,7 +406,7 @@ def test_every_reason_is_accounted_for(build: Build) -> None:
         "select count(*) from marts_build.dq_unrecognized_values "
         "where source_file = 'adoption_reasons.csv' and column_name = 'updated_at'"
     )
-    assert flagged == len(undated)
+    assert flagged == len(undated_lines) == 3
     assert build.scalar("select count(*) from staging.stg_landing__adoption_reasons") == len(landed)
     not_accepted = build.query(
         "select lack_of_adoption_reason, use_case_color from marts_build.rpt_adoption_reason_hygiene "

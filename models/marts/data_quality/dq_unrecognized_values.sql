@@ -127,7 +127,8 @@ unrecognized as (
     select
         'adoption_reasons.csv' as source_file,
         'account_id=' || reasons.account_id || ' use_case=' || coalesce(reasons.use_case, '')
-        || ' reason=' || coalesce(reasons.reason, '') as row_key,
+        || ' reason=' || coalesce(reasons.reason, '')
+        || ' updated_at=' || coalesce(reasons.updated_at_text, '') as row_key,
         'updated_at' as column_name,
         coalesce(reasons.updated_at_text, '') as value,
         'kept; not a timestamp: the reason counts in no month (rpt_adoption_reason_hygiene lists it)' as rule_applied
