@@ -94,7 +94,9 @@ def read_landing_csv(raw_path: Path, landing: LandingCsv) -> list[list[str | Non
             f"Landing file {landing.file_name} is {state} in {raw_path}: it is required "
             f"(columns {', '.join(landing.columns)}); nothing was loaded."
         )
-    with path.open(newline="", encoding="utf-8") as handle:
+    # utf-8-sig: a byte-order mark (spreadsheet exports) is not part of the first column's name,
+    # as DuckDB reads it.
+    with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         header = next(reader, [])
         by_name = {name.strip().lower(): index for index, name in enumerate(header)}
