@@ -48,7 +48,7 @@
 
 {% macro duckdb__prepare_landing_zone() -%}
     {#- `dbt seed` reads no landing data (and the lint step seeds without a zone). -#}
-    {% if not execute or flags.WHICH in ('seed', 'parse', 'list', 'ls', 'clean', 'deps', 'debug') %}
+    {% if not execute or flags.WHICH == 'seed' %}
         {{ return('') }}
     {% endif %}
     {% set raw_path = landing_raw_path() %}
@@ -93,15 +93,12 @@
 -#}
 {% macro landing_csv_select(raw_path, file_name, columns, optional) -%}
     {% set path = raw_path ~ '/' ~ file_name %}
-    {% set sizes = run_query(
-        'select size from read_blob(' ~ sql_string(path) ~ ')'
-        if run_query('select count(*) from glob(' ~ sql_string(path) ~ ')').columns[0].values()[0] > 0
-        else 'select null as size where false'
-    ).columns[0].values() | list %}
-    {% if not sizes or sizes[0] == 0 %}
+    {% set exists = run_query('select count(*) from glob(' ~ sql_string(path) ~ ')').columns[0].values()[0] > 0 %}
+    {% set size = run_query('select size from read_blob(' ~ sql_string(path) ~ ')').columns[0].values()[0] if exists else 0 %}
+    {% if size == 0 %}
         {% if not optional %}
             {{ exceptions.raise_compiler_error(
-                'Landing file ' ~ file_name ~ ' is ' ~ ('missing' if not sizes else 'empty (0 bytes)')
+                'Landing file ' ~ file_name ~ ' is ' ~ ('empty (0 bytes)' if exists else 'missing')
                 ~ ' in ' ~ raw_path ~ ': it is required (columns ' ~ (columns | join(', '))
                 ~ '); nothing was built or published.'
             ) }}
