@@ -13,7 +13,7 @@
         {{ return([]) }}
     {% endif %}
     {% set stored_columns = adapter.get_columns_in_relation(stored_relation) | map(attribute='name') | map('lower') | list %}
-    {% set is_stored_hash = hash_column | lower in stored_columns and fingerprint_column | lower in stored_columns %}
+    {% set is_stored_with_hashes = hash_column | lower in stored_columns and fingerprint_column | lower in stored_columns %}
     {% set query %}
         with
 
@@ -26,7 +26,7 @@
             group by source_file
         ),
 
-        {% if is_stored_hash %}
+        {% if is_stored_with_hashes %}
         stored as (
             select
                 source_file,
@@ -42,7 +42,7 @@
 
         select landed.source_file
         from landed
-        {% if is_stored_hash %}
+        {% if is_stored_with_hashes %}
         left join stored
             on landed.source_file = stored.source_file
         where

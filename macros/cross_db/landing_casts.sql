@@ -29,14 +29,18 @@
 
 {#- `YYYY-MM-DD` text to a date; NULL when it is not a real calendar day. -#}
 {% macro try_cast_date(expression) -%}
-    {{ return(adapter.dispatch('try_cast_date', 'adoption_scoring')(expression)) }}
+    case
+        when {{ regex_full_match(expression, '[0-9]{4}-[0-9]{2}-[0-9]{2}') }}
+            then {{ adapter.dispatch('try_cast_calendar_date', 'adoption_scoring')(expression) }}
+    end
 {%- endmacro %}
 
-{% macro default__try_cast_date(expression) -%}
-    try_cast(case when {{ regex_full_match(expression, '[0-9]{4}-[0-9]{2}-[0-9]{2}') }} then {{ expression }} end as date)
+{#- A `YYYY-MM-DD` text to a date; NULL when the day does not exist. -#}
+{% macro default__try_cast_calendar_date(expression) -%}
+    try_cast({{ expression }} as date)
 {%- endmacro %}
 
 {#- No try_cast on PostgreSQL: a helper created by on-run-start (prepare_engine.sql). -#}
-{% macro postgres__try_cast_date(expression) -%}
-    case when {{ regex_full_match(expression, '[0-9]{4}-[0-9]{2}-[0-9]{2}') }} then {{ engine_function('try_cast_date') }}({{ expression }}) end
+{% macro postgres__try_cast_calendar_date(expression) -%}
+    {{ engine_function('try_cast_date') }}({{ expression }})
 {%- endmacro %}

@@ -63,18 +63,15 @@
     {% set files = run_query(
         'select file from glob(' ~ sql_string(raw_path ~ '/usage_pings/*') ~ ') order by file'
     ).columns[0].values() | list %}
-    {% set names = [] %}
     {% set ping_paths = [] %}
+    {% set file_rows = [] %}
     {% for file in files %}
         {% set file_name = file.replace('\\', '/').split('/')[-1] %}
-        {% do names.append(file_name) %}
-        {% if is_ping_file_name(file_name) %}{% do ping_paths.append(file) %}{% endif %}
+        {% set is_ping_file = is_ping_file_name(file_name) %}
+        {% do file_rows.append('(' ~ sql_string(file_name) ~ ', ' ~ is_ping_file ~ ')') %}
+        {% if is_ping_file %}{% do ping_paths.append(file) %}{% endif %}
     {% endfor %}
     {% do statements.append('create or replace view raw.usage_pings as\n' ~ landing_pings_select(ping_paths)) %}
-    {% set file_rows = [] %}
-    {% for file_name in names %}
-        {% do file_rows.append('(' ~ sql_string(file_name) ~ ', ' ~ is_ping_file_name(file_name) ~ ')') %}
-    {% endfor %}
     {% do statements.append(
         'create or replace view raw.usage_ping_files as\n'
         ~ (
