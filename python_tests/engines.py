@@ -5,8 +5,10 @@ row-by-row comparison of every mart.
 
 from __future__ import annotations
 
+import csv
 import fcntl
 import gzip
+import json
 import math
 import os
 import pickle
@@ -25,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from conftest import PROJECT_ROOT, generate_landing_zone, run_dbt
+from conftest import PROJECT_ROOT, copy_project, generate_landing_zone, run_dbt
 
 MART_SCHEMA = "marts"  # published, on every engine
 BUILD_SCHEMA = "marts_build"  # where the DuckDB reference's marts are built
@@ -62,6 +64,30 @@ class Reference:
     raw_path: Path
     database: Path
     marts: Snapshot
+    # The project every engine builds: a copy whose CSM seeds name the zone's accounts.
+    project: Path
+
+
+def csm_seeded_project(destination: Path, raw_path: Path) -> Path:
+    """A copy of the project whose CSM seeds (shipped empty) override a use case of the
+    zone's first account for two middle months and exclude one instance for one month, so
+    the engines compare overrides, exclusions and dq_excluded_instances too."""
+    project = copy_project(destination)
+    with (raw_path / "accounts.csv").open(encoding="utf-8") as handle:
+        account_id = next(csv.DictReader(handle))["account_id"]
+    ping_files = sorted((raw_path / "usage_pings").glob("*.ndjson"))
+    month = ping_files[1].name[:7]
+    with ping_files[1].open(encoding="utf-8") as handle:
+        uuid = json.loads(handle.readline())["uuid"]
+    next_month = ping_files[2].name[:7]
+    rows = {
+        "score_overrides": f"{account_id},CI,{month}-01,{next_month}-01,Green,engines compare overrides",
+        "instance_exclusions": f"{uuid},engines compare exclusions,{month}-01,{month}-01",
+    }
+    for seed, row in rows.items():
+        with (project / "seeds" / f"{seed}.csv").open("a", encoding="utf-8") as handle:
+            handle.write(row + "\n")
+    return project
 
 
 def reference_build(root: Path) -> Reference:
@@ -74,9 +100,15 @@ def reference_build(root: Path) -> Reference:
         first_file = sorted((raw_path / "usage_pings").glob("*.ndjson"))[0]
         shutil.copy(first_file, first_file.with_name(first_file.name + ".bak"))
         database = root / "reference.duckdb"
+        project = csm_seeded_project(root / "project", raw_path)
         # Only the marts are compared: seeds and models (tests run in the engines' builds).
         with timed("duckdb build"):
-            result = run_dbt(["build", "--resource-type", "seed", "--resource-type", "model"], raw_path, database)
+            result = run_dbt(
+                ["build", "--resource-type", "seed", "--resource-type", "model"],
+                raw_path,
+                database,
+                project_dir=project,
+            )
         assert result.ok, result.output[-5000:]
         with duckdb.connect(str(database), read_only=True) as connection:
             tables = [
@@ -90,7 +122,7 @@ def reference_build(root: Path) -> Reference:
             marts = {table: read_table(connection.cursor(), f'"{BUILD_SCHEMA}"."{table}"') for table in tables}
         # An empty mart would make the engines' comparison vacuous.
         assert marts and all(rows for _, rows in marts.values()), {t: len(rows) for t, (_, rows) in marts.items()}
-        _cache["reference"] = Reference(raw_path, database, marts)
+        _cache["reference"] = Reference(raw_path, database, marts, project)
     return _cache["reference"]
 
 
@@ -179,12 +211,12 @@ def mart_differences(expected: Snapshot, actual: Snapshot, limit: int = 20) -> l
 # --- dbt on a server engine -------------------------------------------------------------
 
 
-def engine_env(target: str, work_dir: Path, extra: dict[str, str]) -> dict[str, str]:
+def engine_env(target: str, work_dir: Path, extra: dict[str, str], project: Path = PROJECT_ROOT) -> dict[str, str]:
     """Environment of a dbt / loader process on `target`, with its own target and log dirs."""
     env = os.environ.copy()
     env.update(
         DBT_TARGET=target,
-        DBT_PROFILES_DIR=str(PROJECT_ROOT),
+        DBT_PROFILES_DIR=str(project),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         DBT_TARGET_PATH=str(work_dir / f"target_{target}"),
         DBT_LOG_PATH=str(work_dir / f"logs_{target}"),
@@ -194,9 +226,11 @@ def engine_env(target: str, work_dir: Path, extra: dict[str, str]) -> dict[str, 
     return env
 
 
-def run(args: list[str], env: dict[str, str], label: str, timeout: float = 1800) -> subprocess.CompletedProcess:
+def run(
+    args: list[str], env: dict[str, str], label: str, timeout: float = 1800, project: Path = PROJECT_ROOT
+) -> subprocess.CompletedProcess:
     with timed(label):
-        proc = subprocess.run(args, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(args, cwd=project, env=env, capture_output=True, text=True, timeout=timeout)
     assert proc.returncode == 0, f"{label} failed ({proc.returncode}):\n{(proc.stdout + proc.stderr)[-8000:]}"
     return proc
 
@@ -405,15 +439,15 @@ class SparkBuild:
     publication: dict[str, Any]
 
 
-def spark_build(raw_path: Path, work_dir: Path) -> SparkBuild:
-    """Load `raw_path`, build the project on Spark; its marts and raw.usage_pings rows."""
+def spark_build(raw_path: Path, work_dir: Path, project: Path = PROJECT_ROOT) -> SparkBuild:
+    """Load `raw_path`, build `project` on Spark; its marts and raw.usage_pings rows."""
     out = work_dir / "spark_marts.pickle"
-    env = engine_env("spark", work_dir, {"DBT_SPARK_DIR": str(work_dir / "spark")})
+    env = engine_env("spark", work_dir, {"DBT_SPARK_DIR": str(work_dir / "spark")}, project)
     code = SPARK_PIPELINE.format(
         scripts=str(PROJECT_ROOT / "scripts"),
         tests=str(Path(__file__).parent),
         raw_path=str(raw_path),
         out=str(out),
     )
-    run([sys.executable, "-c", code], env, "spark load + dbt build + read marts")
+    run([sys.executable, "-c", code], env, "spark load + dbt build + read marts", project=project)
     return SparkBuild(**pickle.loads(out.read_bytes()))

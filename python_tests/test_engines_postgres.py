@@ -32,10 +32,11 @@ def postgres_build(
     postgres: engines.PostgresCluster, reference: engines.Reference, tmp_path_factory: pytest.TempPathFactory
 ) -> engines.PostgresCluster:
     """The reference landing zone loaded with the loader, then `dbt build --target postgres`."""
-    env = engines.engine_env("postgres", tmp_path_factory.mktemp("postgres"), postgres.env)
+    env = engines.engine_env("postgres", tmp_path_factory.mktemp("postgres"), postgres.env, reference.project)
     loader = [sys.executable, str(engines.LOADER), "--target", "postgres", "--raw-path", str(reference.raw_path)]
-    engines.run(loader, env, "postgres load")
-    engines.run([str(Path(sys.executable).parent / "dbt"), "build", "--target", "postgres"], env, "postgres dbt build")
+    engines.run(loader, env, "postgres load", project=reference.project)
+    dbt = [str(Path(sys.executable).parent / "dbt"), "build", "--target", "postgres"]
+    engines.run(dbt, env, "postgres dbt build", project=reference.project)
     return postgres
 
 

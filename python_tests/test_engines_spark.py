@@ -25,7 +25,7 @@ def spark(reference: engines.Reference, tmp_path_factory: pytest.TempPathFactory
     reason = engines.ensure_java()
     if reason:
         pytest.skip(reason)
-    return engines.spark_build(reference.raw_path, tmp_path_factory.mktemp("spark"))
+    return engines.spark_build(reference.raw_path, tmp_path_factory.mktemp("spark"), reference.project)
 
 
 def test_loader_keeps_every_ping_line_with_its_file_and_number(

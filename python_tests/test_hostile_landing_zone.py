@@ -31,7 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
-from conftest import Build, run_dbt, serving_path
+from conftest import Build, copy_project, run_dbt, serving_path
 
 LANDING_ZONE = Path(__file__).resolve().parent / "scenarios" / "landing_zone"
 JUN = date(2025, 6, 1)
@@ -96,6 +96,21 @@ HOSTILE_EDITS: dict[str, list[tuple[str | None, str]]] = {
     ],
 }
 
+# The CSMs' seeds as a data engineer fills them (they ship empty): an override of two months
+# in the middle of SCN16's six (CI computed Green Jan-May), an exclusion of SCN15's only
+# instance in June alone (its last month), and one row of each that names nothing that
+# exists: kept, listed in dq_unrecognized_values, no effect.
+CSM_SEED_ROWS = {
+    "score_overrides": [
+        "SCN16,CI,2025-02-01,2025-03-01,Yellow,CI paused during a migration",
+        "SCN99,CI,2025-06-01,,Green,an account id with a typo",
+    ],
+    "instance_exclusions": [
+        "inst-15-prod,load-test instance,2025-06-01,2025-06-01",
+        "inst-does-not-exist,never reported,2025-01-01,",
+    ],
+}
+
 # Ping lines appended as bytes, and stray files beside the ping files.
 NOT_UTF8_LINE = b'{"id":"p-latin1","uuid":"inst-01-prod","recorded_at":"2025-06-21T10:00:00Z","hostname":"caf\xe9"}'
 UTF8_LINE = '{"id":"p-utf8","uuid":"inst-utf8","recorded_at":"2025-06-21T10:00:00Z","hostname":"café.example"}'
@@ -144,8 +159,12 @@ def hostile_zone(root: Path) -> Path:
 def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     root = tmp_path_factory.mktemp("hostile")
     zone = hostile_zone(root)
+    project = copy_project(root / "project")
+    for seed, rows in CSM_SEED_ROWS.items():
+        with (project / "seeds" / f"{seed}.csv").open("a", encoding="utf-8") as handle:
+            handle.writelines(f"{row}\n" for row in rows)
     database = root / "hostile.duckdb"
-    result = run_dbt(["build", "--exclude-resource-type", "unit_test"], zone, database)
+    result = run_dbt(["build", "--exclude-resource-type", "unit_test"], zone, database, project_dir=project)
     assert result.ok, result.output[-5000:]
     return Build(zone, database)
 
@@ -213,6 +232,8 @@ def test_unlisted_values_are_listed_with_their_rule(build: Build) -> None:
             "updated_at",
             "",
         ),
+        ("score_overrides.csv", "account_id=SCN99 use_case=CI from_month=2025-06-01", "account_id", "SCN99"),
+        ("instance_exclusions.csv", "uuid=inst-does-not-exist from_month=2025-01-01", "uuid", "inst-does-not-exist"),
     }
     rules = {(column, rule) for _, _, column, _, rule in rows}
     assert ("product_tier", "kept; entitles no tier-restricted use case (Security is not scored)") in rules
@@ -459,6 +480,85 @@ DATA_ERRORS: dict[str, list[tuple[str | None, str]]] = {
     ],
     "instances.csv": [(None, ",gitlab.nobody.example,Production,2024-12-01T00:00:00Z")],
 }
+
+
+def test_an_override_changes_the_effective_color_only_in_its_months(build: Build) -> None:
+    """SCN16's CI is computed Green Jan-May and Yellow in June (test_scenarios S16); the
+    override makes it Yellow in February and March, both bounds included. The computed color
+    stays; the platform score, the band and the alerts follow the effective color:
+      effective CI  G Y Y G G Y, SCM (not overridden) R R Y R R G
+      adopted       1 0 0 1 1 1  -> bands 1, 0, 0, 1, 1, 1
+    Alerts: Feb CI degraded, Apr CI newly_adopted; the band falls in Feb and rises in Apr;
+    SCM's own (Apr degraded, Jun newly_adopted) and June's CI Green -> Yellow stay."""
+    rows = build.query(
+        "select reporting_month, use_case_color, effective_color, is_overridden, override_reason, is_adopted "
+        "from marts_build.fct_account_use_case_health where account_id = 'SCN16' and use_case = 'CI' order by 1"
+    )
+    reason = "CI paused during a migration"
+    assert [row[1:] for row in rows] == [
+        ("Green", "Green", False, None, True),
+        ("Green", "Yellow", True, reason, False),
+        ("Green", "Yellow", True, reason, False),
+        ("Green", "Green", False, None, True),
+        ("Green", "Green", False, None, True),
+        ("Yellow", "Yellow", False, None, False),
+    ]
+    bands = build.query(
+        "select adoption_band from marts_build.fct_account_platform_adoption where account_id = 'SCN16' order by "
+        "reporting_month"
+    )
+    assert [band for (band,) in bands] == ["1", "0", "0", "1", "1", "1"]
+    alerts = build.query(
+        "select month(reporting_month), alert_subject, coalesce(previous_color, previous_adoption_band), "
+        "coalesce(current_color, current_adoption_band), alert_type from marts_build.fct_adoption_alerts "
+        "where account_id = 'SCN16' and alert_subject <> 'overall'"
+    )
+    assert set(alerts) == {
+        (2, "CI", "Green", "Yellow", "degraded"),
+        (4, "CI", "Yellow", "Green", "newly_adopted"),
+        (6, "CI", "Green", "Yellow", "degraded"),
+        (4, "SCM", "Yellow", "Red", "degraded"),
+        (6, "SCM", "Red", "Green", "newly_adopted"),
+        (2, "adoption_band", "1", "0", "degraded"),
+        (4, "adoption_band", "0", "1", "improved"),
+    }
+
+
+def test_an_excluded_instance_counts_in_no_account_value(build: Build) -> None:
+    """inst-15-prod is SCN15's only instance and is excluded in June alone: in June it is
+    flagged in the instance marts and listed with its reason, never primary, so SCN15 has no
+    score that month (No Data, no CI alert); May is untouched (CI 10 builds per user, Yellow)."""
+    flags = build.query(
+        "select month(reporting_month), bool_or(is_excluded), max(exclusion_reason), bool_or(is_primary_instance) "
+        "from marts_build.fct_instance_use_case_health where uuid = 'inst-15-prod' group by 1 order by 1"
+    )
+    assert flags == [(5, False, None, True), (6, True, "load-test instance", False)]
+    assert (
+        build.scalar(
+            "select count(*) from marts_build.fct_instance_measures where uuid = 'inst-15-prod' and is_excluded"
+        )
+        == 11
+    )
+    assert build.query(
+        "select uuid, reporting_month, exclusion_reason, exclusion_from_month, exclusion_to_month, would_be_candidate "
+        "from marts_build.dq_excluded_instances"
+    ) == [("inst-15-prod", JUN, "load-test instance", JUN, JUN, True)]
+    june, may = (
+        build.query(
+            "select adoption_band, subscriptions_reporting_usage from marts_build.fct_account_platform_adoption "
+            "where account_id = 'SCN15' and reporting_month = ?",
+            [month],
+        )
+        for month in (JUN, date(2025, 5, 1))
+    )
+    assert june == [("No Data", 0)]
+    assert may == [("0", 1)]
+    assert (
+        build.scalar(
+            "select count(*) from marts_build.fct_adoption_alerts where account_id = 'SCN15' and use_case = 'CI'"
+        )
+        == 0
+    )
 
 
 def line_of(name: str, line: str) -> int:

@@ -22,8 +22,9 @@ from conftest import PROJECT_ROOT, copy_database, copy_project, generate_landing
 @dataclass(frozen=True)
 class BrokenSeed:
     seed: str
-    # (old line, new line) replacements; new line None deletes the line.
-    edits: tuple[tuple[str, str | None], ...]
+    # (old line, new line) replacements; new line None deletes the line, old line None
+    # appends the new one (the CSMs' seeds ship empty).
+    edits: tuple[tuple[str | None, str | None], ...]
     # Every fragment must appear in dbt's output.
     expected: tuple[str, ...]
 
@@ -151,6 +152,45 @@ CASES = {
         (("billable_user_count,2,active_user_count,", "billable_user_count,1,active_user_count,"),),
         ("metric_catalog.csv", "metric=billable_user_count priority=1", "priority 1 is given to 2 paths"),
     ),
+    # The CSMs' seeds: every problem at once, each named with its row.
+    "score_overrides_every_problem": BrokenSeed(
+        "score_overrides",
+        (
+            (None, "SCN01,Deploy,2025-01-01,,Green,a use case no seed has"),
+            (None, "SCN01,CI,2025-01-01,,Amber,a color no seed has"),
+            (None, "SCN02,CI,2025-01-01,,Green,  "),
+            (None, "SCN03,CI,2025-01-01,2025-03-01,Green,first period"),
+            (None, "SCN03,CI,2025-03-01,,Yellow,second period starts in the first one"),
+            (None, "SCN04,CI,2025-03-01,2025-01-01,Green,ends before it starts"),
+            (None, "SCN05,CI,2025-03-15,,Green,mid-month"),
+        ),
+        (
+            "score_overrides.csv",
+            "row account_id=SCN01 use_case=Deploy from_month=2025-01-01: unknown use_case 'Deploy'",
+            "row account_id=SCN01 use_case=CI from_month=2025-01-01: unknown color 'Amber'",
+            "row account_id=SCN02 use_case=CI from_month=2025-01-01: empty reason (required)",
+            "row account_id=SCN03 use_case=CI from_month=2025-03-01: period overlaps the period of row"
+            " account_id=SCN03 use_case=CI from_month=2025-01-01",
+            "row account_id=SCN04 use_case=CI from_month=2025-03-01: to_month 2025-01-01 is before from_month",
+            "row account_id=SCN05 use_case=CI from_month=2025-03-15: from_month 2025-03-15 is not the first day",
+        ),
+    ),
+    "instance_exclusions_every_problem": BrokenSeed(
+        "instance_exclusions",
+        (
+            (None, "inst-01-prod,,2025-01-01,"),
+            (None, "inst-02-prod,audit box,2025-01-01,2025-06-01"),
+            (None, "inst-02-prod,audit box again,2025-06-01,2025-06-01"),
+            (None, ",no instance,2025-01-01,"),
+        ),
+        (
+            "instance_exclusions.csv",
+            "row uuid=inst-01-prod from_month=2025-01-01: empty reason (required)",
+            "row uuid=inst-02-prod from_month=2025-06-01: period overlaps the period of row"
+            " uuid=inst-02-prod from_month=2025-01-01",
+            "row uuid= from_month=2025-01-01: empty uuid (required)",
+        ),
+    ),
 }
 
 
@@ -172,6 +212,9 @@ def break_seed(project: Path, case: BrokenSeed) -> None:
     path = project / "seeds" / f"{case.seed}.csv"
     lines = path.read_text().splitlines()
     for old, new in case.edits:
+        if old is None:
+            lines.append(new)
+            continue
         assert old in lines, f"{case.seed}.csv has no line {old!r}: update the test with the seed"
         index = lines.index(old)
         if new is None:

@@ -16,3 +16,17 @@
 {% macro spark__regex_full_match(expression, pattern) -%}
     ({{ expression }} rlike '^(?:{{ pattern | replace('\\', '\\\\') }})$')
 {%- endmacro %}
+
+
+{#- `expression` with every match of `pattern` removed. -#}
+{% macro regex_remove(expression, pattern) -%}
+    {{ return(adapter.dispatch('regex_remove', 'adoption_scoring')(expression, pattern)) }}
+{%- endmacro %}
+
+{% macro default__regex_remove(expression, pattern) -%}
+    regexp_replace({{ expression }}, '{{ pattern }}', '', 'g')
+{%- endmacro %}
+
+{% macro spark__regex_remove(expression, pattern) -%}
+    regexp_replace({{ expression }}, '{{ pattern | replace('\\', '\\\\') }}', '')
+{%- endmacro %}

@@ -53,3 +53,20 @@
 {% macro sql_string_list(values) -%}
     ({% for value in values %}{{ sql_string(value) }}{% if not loop.last %}, {% endif %}{% endfor %})
 {%- endmacro %}
+
+
+{#-
+    A number as short text for a sentence (next_step): rounded to
+    `explanation_decimal_places`, trailing zeros dropped (37.8, 40, 0.333).
+    Goes through a fixed-scale decimal so every engine prints the same text.
+-#}
+{% macro format_number(expression) -%}
+    {%- set places = var('explanation_decimal_places') | int -%}
+    {%- set text = 'cast(cast(' ~ expression ~ ' as decimal(38, ' ~ places ~ ')) as '
+        ~ var('string_type')[target.type] ~ ')' -%}
+    {%- if places > 0 -%}
+        {{ regex_remove(text, '[.]?0+$') }}
+    {%- else -%}
+        {{ text }}
+    {%- endif -%}
+{%- endmacro %}

@@ -48,7 +48,8 @@ weighted_values as (
         subscription_months.reporting_month,
         instance_measures.measure,
         subscription_months.base_products_arr as subscription_weight,
-        instance_measures.measure_value
+        instance_measures.measure_value,
+        instance_measures.measure_denominator
     from subscription_months
     inner join primary_instances
         on subscription_months.subscription_id = primary_instances.subscription_id
@@ -75,7 +76,10 @@ rolled_up as (
         reporting_month,
         measure,
         sum(subscription_weight * measure_value) / sum(subscription_weight) as measure_value,
-        count(*) as subscriptions_contributing
+        count(*) as subscriptions_contributing,
+        -- If every contributing instance's value rose by g, the account value
+        -- would rise by g and the numerators by g x this sum.
+        sum(measure_denominator) as measure_denominator
     from weighted_values
     group by
         account_id,
@@ -93,6 +97,7 @@ final as (
         measures.use_case,
         account_months.account_age_months,
         rolled_up.measure_value,
+        rolled_up.measure_denominator,
         coalesce(rolled_up.subscriptions_contributing, 0) as subscriptions_contributing,
         true as is_applicable
     from account_months

@@ -7,7 +7,9 @@
     subscription's id, a Production instance is preferred, then an unlabeled
     (Unknown) one; Non-Production instances are never chosen. Ties go to the
     most billable users, then the latest ping, then the smallest uuid.
-    `selection_basis` records which label won.
+    `selection_basis` records which label won. An instance excluded that
+    month (instance_exclusions) is never chosen, so it counts in no account
+    value.
 #}
 
 with
@@ -40,6 +42,8 @@ candidates as (
     where
         is_subscription_known
         and instance_type in ('Production', 'Unknown')
+        -- An instance excluded from health measures (instance_exclusions) never represents its subscription.
+        and not is_excluded
 
 ),
 

@@ -100,7 +100,12 @@ computed as (
                     when measure_inputs.group_values_reported > 0
                         then cast(measure_inputs.group_values_positive as {{ type_double() }})
                 end
-        end as formula_value
+        end as formula_value,
+        -- What a ratio divides by: a rise of the measure by g is a rise of
+        -- the numerator by g x this (the gap in users or events, next_step).
+        case
+            when spine.formula in ('ratio', 'group_sum_ratio') then measure_inputs.denominator_value
+        end as measure_denominator
     from spine
     left join measure_inputs
         on spine.uuid = measure_inputs.uuid
@@ -124,6 +129,10 @@ final as (
             when delivery_type = 'SaaS' and not is_scored_for_saas then null
             else formula_value
         end as measure_value,
+        case
+            when delivery_type = 'SaaS' and not is_scored_for_saas then null
+            else measure_denominator
+        end as measure_denominator,
         -- A measure of a tier-restricted use case (Security: Ultimate) is
         -- reported but not scored for instances on a lower-ranked or unknown tier.
         coalesce(required_tier_rank is null or product_tier_rank >= required_tier_rank, false)

@@ -6,8 +6,9 @@
 {#-
     One ping per instance per reporting month (SPEC §4): the latest
     recorded_at, ties broken by the greatest ping id. Adds the instance's
-    delivery type, its CSM label, and the subscription and account it reports
-    for (NULL when the subscription is missing or unknown).
+    delivery type, its CSM label, the subscription and account it reports
+    for (NULL when the subscription is missing or unknown), and whether the
+    instance is excluded from health measures that month (instance_exclusions).
 #}
 
 with
@@ -33,6 +34,12 @@ subscriptions as (
 accounts as (
 
     select * from {{ ref('stg_landing__accounts') }}
+
+),
+
+exclusions as (
+
+    select * from {{ ref('instance_exclusions') }}
 
 ),
 
@@ -82,6 +89,10 @@ final as (
         subscriptions.product_tier_rank,
         {{ calendar_months_between('ranked_pings.reporting_month', 'accounts.customer_since_date') }}
             as account_age_months,
+        exclusions.uuid is not null as is_excluded,
+        exclusions.reason as exclusion_reason,
+        exclusions.from_month as exclusion_from_month,
+        exclusions.to_month as exclusion_to_month,
         {%- for entry in catalog %}
         ranked_pings.{{ entry.metric }}{% if not loop.last %},{% endif %}
         {%- endfor %}
@@ -93,6 +104,11 @@ final as (
         on ranked_pings.license_subscription_id = subscriptions.subscription_id
     left join accounts
         on subscriptions.account_id = accounts.account_id
+    -- Periods of one instance never overlap (seed check): at most one row.
+    left join exclusions
+        on ranked_pings.uuid = exclusions.uuid
+        and ranked_pings.reporting_month >= exclusions.from_month
+        and (exclusions.to_month is null or ranked_pings.reporting_month <= exclusions.to_month)
     where ranked_pings.recency_rank = 1
 
 )

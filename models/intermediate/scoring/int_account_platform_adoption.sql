@@ -3,10 +3,12 @@
 -- of them would recompute the whole chain beneath it.
 {#
     Platform adoption of every account-month (SPEC §5, steps 4-6): the number
-    of platform use cases whose account color is adopted (Green), the list of
+    of platform use cases whose effective account color (the computed one
+    unless a CSM overrides it) is adopted (Green), the list of
     those use cases in display order, the adoption band, the overall score and
     the license-utilization color. Missing (and band `No Data`) when every
-    platform use case is unscored.
+    platform use case is unscored. With the previous calendar month's overall
+    score, color, platform score and band, and the trends.
 #}
 
 with
@@ -42,10 +44,11 @@ platform_use_cases as (
     select
         entity_id as account_id,
         reporting_month,
-        count(color) as use_cases_scored,
-        sum(case when is_adopted then 1 else 0 end) as use_cases_adopted_count,
+        -- Effective colors: a CSM's override counts (score_overrides).
+        count(effective_color) as use_cases_scored,
+        sum(case when effective_is_adopted then 1 else 0 end) as use_cases_adopted_count,
         {{ string_agg_ordered(
-            "case when is_adopted then health_component end", ', ', 'display_order'
+            "case when effective_is_adopted then health_component end", ', ', 'display_order'
         ) }} as adopted_use_cases
     from health
     where
@@ -108,12 +111,13 @@ scored as (
 
 ),
 
-final as (
+banded as (
 
     select
         scored.*,
         bands.adoption_band,
-        bands.display_order as adoption_band_order
+        bands.display_order as adoption_band_order,
+        bands.is_no_data_band
     from scored
     inner join bands
         on (
@@ -127,6 +131,29 @@ final as (
                 'bands.max_use_cases', 'bands.max_inclusive'
             ) }}
         )
+
+),
+
+-- What changed since the previous calendar month.
+final as (
+
+    select
+        current_month.*,
+        previous_month.overall_product_score as previous_month_overall_product_score,
+        current_month.overall_product_score - previous_month.overall_product_score as overall_score_change,
+        {{ trend('current_month.overall_product_score - previous_month.overall_product_score') }}
+            as overall_trend,
+        previous_month.overall_product_color as previous_month_overall_product_color,
+        previous_month.use_cases_adopted as previous_month_use_cases_adopted,
+        current_month.use_cases_adopted - previous_month.use_cases_adopted as use_cases_adopted_change,
+        {{ trend('current_month.use_cases_adopted - previous_month.use_cases_adopted') }}
+            as platform_score_trend,
+        previous_month.adoption_band as previous_month_adoption_band,
+        previous_month.adoption_band_order as previous_month_adoption_band_order,
+        previous_month.is_no_data_band as previous_month_is_no_data_band
+    from banded as current_month
+    left join banded as previous_month
+        on {{ months_earlier('current_month', 'previous_month', ['account_id']) }}
 
 )
 

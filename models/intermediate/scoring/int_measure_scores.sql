@@ -6,6 +6,8 @@
 -- and leaves the published ones untouched.
 -- depends_on: {{ ref('adoption_bands') }}
 -- depends_on: {{ ref('adoption_reason_codes') }}
+-- depends_on: {{ ref('explanation_phrases') }}
+-- depends_on: {{ ref('measure_labels') }}
 -- depends_on: {{ ref('overall_score_weights') }}
 -- depends_on: {{ ref('score_color_bands') }}
 {#-
@@ -41,6 +43,8 @@ final as (
         measure_values.account_age_months,
         measure_values.measure_value,
         measure_values.is_applicable,
+        measure_values.measure_denominator,
+        measure_values.subscriptions_contributing,
         thresholds.score as measure_score,
         thresholds.color as measure_color
     from measure_values
@@ -52,14 +56,7 @@ final as (
             'thresholds.min_value', 'thresholds.min_inclusive',
             'thresholds.max_value', 'thresholds.max_inclusive'
         ) }}
-        and (
-            thresholds.account_age_min_months is null
-            or measure_values.account_age_months >= thresholds.account_age_min_months
-        )
-        and (
-            thresholds.account_age_max_months is null
-            or measure_values.account_age_months <= thresholds.account_age_max_months
-        )
+        and {{ threshold_applies_at_age('thresholds', 'measure_values.account_age_months') }}
 
 )
 

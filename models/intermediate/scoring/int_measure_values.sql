@@ -33,6 +33,8 @@ unioned as (
         use_case,
         account_age_months,
         measure_value,
+        measure_denominator,
+        cast(null as integer) as subscriptions_contributing,
         is_applicable
     from instance_values
 
@@ -46,6 +48,8 @@ unioned as (
         use_case,
         account_age_months,
         measure_value,
+        measure_denominator,
+        subscriptions_contributing,
         is_applicable
     from account_values
 
@@ -61,6 +65,8 @@ final as (
         use_case,
         account_age_months,
         {{ round_double('measure_value', var('comparison_decimal_places') | int) }} as measure_value,
+        measure_denominator,
+        subscriptions_contributing,
         is_applicable
     from unioned
 

@@ -73,6 +73,9 @@ final as (
         use_cases.counts_toward_platform_score,
         cast(weighted_scores.weighted_score_sum as {{ type_double() }})
             / weighted_scores.weight_sum as use_case_score,
+        -- The weights of the scored measures: one measure moving by d points
+        -- moves the use-case score by its weight x d / this.
+        cast(weighted_scores.weight_sum as {{ type_double() }}) as scored_weight,
         coalesce(weighted_scores.measures_scored, 0) as measures_scored
     from entity_months
     cross join use_cases

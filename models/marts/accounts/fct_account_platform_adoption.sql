@@ -27,7 +27,15 @@ final as (
         cast(use_cases_adopted as integer) as use_cases_adopted,
         adopted_use_cases,
         adoption_band,
-        cast(adoption_band_order as integer) as adoption_band_order
+        cast(adoption_band_order as integer) as adoption_band_order,
+        previous_month_overall_product_score,
+        overall_score_change,
+        overall_trend,
+        previous_month_overall_product_color,
+        cast(previous_month_use_cases_adopted as integer) as previous_month_use_cases_adopted,
+        cast(use_cases_adopted_change as integer) as use_cases_adopted_change,
+        platform_score_trend,
+        previous_month_adoption_band
     from platform
 
 )

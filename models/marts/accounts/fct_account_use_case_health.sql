@@ -2,10 +2,8 @@ with
 
 health as (
 
-    select * from {{ ref('int_health_scores') }}
-    where
-        entity_type = 'account'
-        and health_component_type = 'use_case'
+    select * from {{ ref('int_use_case_health') }}
+    where entity_type = 'account'
 
 ),
 
@@ -24,19 +22,22 @@ with_history as (
         current_month.score as use_case_score,
         current_month.color as use_case_color,
         current_month.color_rank as use_case_color_rank,
-        current_month.is_adopted,
+        current_month.effective_color,
+        current_month.is_overridden,
+        current_month.override_reason,
+        -- Adoption follows the effective color, as the platform score does.
+        current_month.effective_is_adopted as is_adopted,
         current_month.inputs_scored as measures_scored,
+        {{ next_step_columns('current_month') }},
+        previous_month.score as previous_month_score,
+        current_month.score - previous_month.score as score_change,
         previous_month.color as previous_month_color,
         three_months_ago.color as color_3_months_ago
     from health as current_month
     left join health as previous_month
-        on current_month.entity_id = previous_month.entity_id
-        and current_month.health_component = previous_month.health_component
-        and previous_month.reporting_month = {{ add_months('current_month.reporting_month', -1) }}
+        on {{ months_earlier('current_month', 'previous_month', ['entity_id', 'health_component']) }}
     left join health as three_months_ago
-        on current_month.entity_id = three_months_ago.entity_id
-        and current_month.health_component = three_months_ago.health_component
-        and three_months_ago.reporting_month = {{ add_months('current_month.reporting_month', -3) }}
+        on {{ months_earlier('current_month', 'three_months_ago', ['entity_id', 'health_component'], 3) }}
 
 ),
 
@@ -71,10 +72,17 @@ final as (
         with_history.use_case_score,
         with_history.use_case_color,
         cast(with_history.use_case_color_rank as integer) as use_case_color_rank,
+        with_history.effective_color,
+        with_history.is_overridden,
+        with_history.override_reason,
         with_history.is_adopted,
         cast(with_history.measures_scored as integer) as measures_scored,
         with_history.previous_month_color,
         with_history.color_3_months_ago,
+        with_history.previous_month_score,
+        with_history.score_change,
+        {{ trend('with_history.score_change') }} as trend,
+        {{ next_step_columns('with_history') }},
         reasons_as_of_month.reason as lack_of_adoption_reason,
         reasons_as_of_month.is_accepted_reason as is_lack_of_adoption_reason_accepted
     from with_history

@@ -1,8 +1,13 @@
 {#
-    Month-over-month changes worth a CSM's attention (SPEC §6): a use case
-    whose color fell (`degraded`) or that became adopted (`newly_adopted`),
-    compared with the previous calendar month, only where both colors exist.
-    Colors are ordered by score_color_bands.color_rank.
+    Month-over-month changes worth a CSM's attention (SPEC §6, issue 12),
+    compared with the previous calendar month, only where both sides exist:
+    a use case whose color fell (`degraded`) or that became adopted
+    (`newly_adopted`); the overall product color falling (`degraded`) or
+    rising (`improved`); the platform-adoption band falling or rising
+    (`degraded`, `improved`; No Data is no band). Colors are ordered by
+    score_color_bands.color_rank, bands by adoption_bands.display_order. Each
+    alert names the account's CSM so it can be routed. Colors are the
+    effective ones: a CSM's override (score_overrides) counts.
 #}
 
 with
@@ -12,37 +17,108 @@ health as (
     select * from {{ ref('int_health_scores') }}
     where
         entity_type = 'account'
-        and health_component_type = 'use_case'
-        and color is not null
+        and effective_color is not null
 
 ),
 
-changes as (
+platform as (
+
+    select * from {{ ref('int_account_platform_adoption') }}
+
+),
+
+accounts as (
+
+    select * from {{ ref('dim_accounts') }}
+
+),
+
+color_changes as (
 
     select
         current_month.entity_id as account_id,
         current_month.reporting_month,
-        current_month.health_component as use_case,
-        previous_month.color as previous_color,
-        current_month.color as current_color,
+        current_month.health_component as alert_subject,
         case
-            when current_month.color_rank < previous_month.color_rank then 'degraded'
-            when current_month.is_adopted and not previous_month.is_adopted then 'newly_adopted'
+            when current_month.health_component_type = 'use_case' then current_month.health_component
+        end as use_case,
+        previous_month.effective_color as previous_color,
+        current_month.effective_color as current_color,
+        cast(null as {{ var('string_type')[target.type] }}) as previous_adoption_band,
+        cast(null as {{ var('string_type')[target.type] }}) as current_adoption_band,
+        case
+            when current_month.effective_color_rank < previous_month.effective_color_rank then 'degraded'
+            when
+                current_month.health_component_type = 'use_case'
+                and current_month.effective_is_adopted
+                and not previous_month.effective_is_adopted
+                then 'newly_adopted'
+            when
+                current_month.health_component_type = 'overall'
+                and current_month.effective_color_rank > previous_month.effective_color_rank
+                then 'improved'
         end as alert_type,
         current_month.score as current_score,
         previous_month.score as previous_score
     from health as current_month
     inner join health as previous_month
-        on current_month.entity_id = previous_month.entity_id
-        and current_month.health_component = previous_month.health_component
-        and previous_month.reporting_month = {{ add_months('current_month.reporting_month', -1) }}
+        on {{ months_earlier('current_month', 'previous_month', ['entity_id', 'health_component']) }}
+
+),
+
+band_changes as (
+
+    select
+        account_id,
+        reporting_month,
+        'adoption_band' as alert_subject,
+        cast(null as {{ var('string_type')[target.type] }}) as use_case,
+        cast(null as {{ var('string_type')[target.type] }}) as previous_color,
+        cast(null as {{ var('string_type')[target.type] }}) as current_color,
+        previous_month_adoption_band as previous_adoption_band,
+        adoption_band as current_adoption_band,
+        case
+            when adoption_band_order < previous_month_adoption_band_order then 'degraded'
+            when adoption_band_order > previous_month_adoption_band_order then 'improved'
+        end as alert_type,
+        cast(use_cases_adopted as {{ type_double() }}) as current_score,
+        cast(previous_month_use_cases_adopted as {{ type_double() }}) as previous_score
+    from platform
+    where
+        not is_no_data_band
+        and not previous_month_is_no_data_band
+
+),
+
+changes as (
+
+    select * from color_changes
+
+    union all
+
+    select * from band_changes
 
 ),
 
 final as (
 
-    select * from changes
-    where alert_type is not null
+    select
+        changes.account_id,
+        changes.reporting_month,
+        changes.alert_subject,
+        changes.use_case,
+        changes.previous_color,
+        changes.current_color,
+        changes.previous_adoption_band,
+        changes.current_adoption_band,
+        changes.alert_type,
+        changes.current_score,
+        changes.previous_score,
+        accounts.csm_name
+    from changes
+    left join accounts
+        on changes.account_id = accounts.account_id
+    where changes.alert_type is not null
 
 )
 

@@ -26,6 +26,12 @@ all_reasons as (
 
 ),
 
+account_owners as (
+
+    select * from {{ ref('dim_accounts') }}
+
+),
+
 reasons as (
 
     select * from all_reasons
@@ -138,7 +144,7 @@ undated_reasons as (
 
 ),
 
-final as (
+issues as (
 
     select * from missing_reasons
     where issue_type = 'missing_reason'
@@ -150,6 +156,18 @@ final as (
     union all
 
     select * from undated_reasons
+
+),
+
+-- Each issue names the account's CSM so it can be routed.
+final as (
+
+    select
+        issues.*,
+        account_owners.csm_name
+    from issues
+    left join account_owners
+        on issues.account_id = account_owners.account_id
 
 )
 

@@ -2,7 +2,9 @@
     Landing values kept but flagged (SPEC §7): values of the open sets that
     the seeds do not list (a product tier, product category, delivery type
     or instance label), negative ARR (a credit), and optional timestamps that
-    do not parse (an instance's labeled_at, a reason's updated_at). Each is
+    do not parse (an instance's labeled_at, a reason's updated_at); and in
+    the CSMs' seeds, a score override of an unknown account and an exclusion
+    of an instance that did not report in its period. Each is
     kept in the marts and handled by the documented rule in `rule_applied`;
     none stops the build. Staging matches each value to its
     seed (case-insensitively, so `production` is a known label) where it
@@ -41,6 +43,18 @@ labels as (
 reasons as (
 
     select * from {{ ref('stg_landing__adoption_reasons') }}
+
+),
+
+overrides as (
+
+    select * from {{ ref('int_account_score_overrides') }}
+
+),
+
+exclusions as (
+
+    select * from {{ ref('int_instance_exclusions') }}
 
 ),
 
@@ -134,6 +148,29 @@ unrecognized as (
         'kept; not a timestamp: the reason counts in no month (rpt_adoption_reason_hygiene lists it)' as rule_applied
     from reasons
     where reasons.updated_at is null
+
+    union all
+
+    select
+        'score_overrides.csv' as source_file,
+        'account_id=' || overrides.account_id || ' use_case=' || overrides.use_case
+        || ' from_month=' || cast(overrides.from_month as varchar(10)) as row_key,
+        'account_id' as column_name,
+        overrides.account_id as value,
+        'kept; no account in accounts.csv has this id: the override applies to nothing' as rule_applied
+    from overrides
+    where not overrides.is_known_account
+
+    union all
+
+    select
+        'instance_exclusions.csv' as source_file,
+        'uuid=' || exclusions.uuid || ' from_month=' || cast(exclusions.from_month as varchar(10)) as row_key,
+        'uuid' as column_name,
+        exclusions.uuid as value,
+        'kept; no ping of this instance in the period: the exclusion excludes nothing' as rule_applied
+    from exclusions
+    where exclusions.instance_months_excluded = 0
 
 )
 

@@ -25,7 +25,9 @@ final as (
         measure_scores.measure_value,
         measure_scores.measure_score,
         measure_scores.measure_color,
-        measure_scores.is_applicable
+        measure_scores.is_applicable,
+        instance_months.is_excluded,
+        instance_months.exclusion_reason
     from measure_scores
     inner join instance_months
         on measure_scores.entity_id = instance_months.uuid

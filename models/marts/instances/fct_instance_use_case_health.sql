@@ -21,8 +21,8 @@ primary_instances as (
 
 use_case_health as (
 
-    select * from health
-    where health_component_type = 'use_case'
+    select * from {{ ref('int_use_case_health') }}
+    where entity_type = 'instance'
 
 ),
 
@@ -52,7 +52,10 @@ final as (
         primary_instances.uuid is not null as is_primary_instance,
         primary_instances.selection_basis as primary_instance_basis,
         overall_health.score as overall_product_score,
-        overall_health.color as overall_product_color
+        overall_health.color as overall_product_color,
+        instance_months.is_excluded,
+        instance_months.exclusion_reason,
+        {{ next_step_columns('use_case_health') }}
     from use_case_health
     inner join instance_months
         on use_case_health.entity_id = instance_months.uuid

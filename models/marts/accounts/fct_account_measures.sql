@@ -1,0 +1,49 @@
+{#
+    Every measure of every account-month (SPEC §6, issue 12): the
+    ARR-weighted value the rollup scores (SPEC §5.2), its score and color,
+    last calendar month's value and color, and what it takes to reach the
+    next color (int_measure_next_colors).
+#}
+
+with
+
+measures as (
+
+    select * from {{ ref('int_measure_next_colors') }}
+    where entity_type = 'account'
+
+),
+
+final as (
+
+    select
+        current_month.entity_id as account_id,
+        current_month.reporting_month,
+        current_month.measure,
+        current_month.use_case,
+        current_month.measure_label,
+        cast(current_month.account_age_months as integer) as account_age_months,
+        current_month.measure_value,
+        current_month.measure_score,
+        current_month.measure_color,
+        cast(current_month.subscriptions_contributing as integer) as subscriptions_contributing,
+        previous_month.measure_value as previous_month_value,
+        previous_month.measure_color as previous_month_color,
+        current_month.next_color,
+        current_month.next_color_direction,
+        current_month.next_color_threshold,
+        current_month.next_color_threshold_inclusive,
+        current_month.gap_to_next_color,
+        cast(current_month.measure_denominator as bigint) as measure_denominator,
+        current_month.numerator_gap_to_next_color,
+        current_month.numerator_unit
+    from measures as current_month
+    left join measures as previous_month
+        on {{ months_earlier('current_month', 'previous_month', ['entity_id', 'measure']) }}
+
+)
+
+select
+    *,
+    {{ build_id() }} as build_id
+from final
