@@ -2,9 +2,10 @@
 marts as on DuckDB, row for row.
 
 One child process loads the landing zone with scripts/load_landing_zone.py, runs
-`dbt build --target spark` through dbtRunner and reads every mart, all on one in-process
-Spark (the Derby metastore under a temporary DBT_SPARK_DIR admits one process at a time,
-and starting Spark is most of the cost).
+`dbt build --target spark` (every data test; the dbt unit tests run on DuckDB and
+PostgreSQL) through dbtRunner and reads every mart, all on one in-process Spark (the Derby
+metastore under a temporary DBT_SPARK_DIR admits one process at a time, and starting Spark
+is most of the cost).
 """
 
 from __future__ import annotations

@@ -111,7 +111,6 @@ KILL_POINTS = [
     ("START sql incremental model staging.stg_landing__usage_pings_parsed", 0.2),
     ("START sql table model intermediate.int_measure_scores", 0.0),
     ("START sql table model marts_build.fct_account_use_case_health", 0.1),
-    ("START test rpt_arr_by_adoption_band_reconciles_to_arr_monthly", 0.0),
     # The publish step: before, while and after it writes the new file and renames it.
     ("START hook: adoption_scoring.on-run-end.1", 0.0),
     ("START hook: adoption_scoring.on-run-end.1", 0.15),
@@ -160,7 +159,7 @@ def test_kill_at_any_point_leaves_the_previous_set_or_the_new_one(zones: Zones, 
         assert killed, f"the build ended before {marker!r}"
         outcomes.append(assert_old_or_new(database, old_digest, zones))
     # Killed before its marts were built, the set must be the old one.
-    assert outcomes[:4] == ["old"] * 4, outcomes
+    assert outcomes[:3] == ["old"] * 3, outcomes
 
     # The next scheduled run recovers: it publishes the new data, whole, once.
     result = run_dbt(BUILD, zones.newer, database)
