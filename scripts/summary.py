@@ -49,6 +49,29 @@ def main() -> int:
         print(f"{band:<8} {accounts:>9,} {arr:>16,.2f} {(share or 0):>7.1%}")
     total = sum(arr for _, _, arr, _ in rows)
     print(f"{'total':<8} {sum(a for _, a, _, _ in rows):>9,} {total:>16,.2f}")
+
+    alerts = con.execute(
+        "select alert_type, count(*) from marts.fct_adoption_alerts where reporting_month = ? "
+        "group by 1 order by 2 desc",
+        [month],
+    ).fetchall()
+    print(f"\nAlerts for CSMs, {month:%B %Y}: " + (", ".join(f"{kind} {n:,}" for kind, n in alerts) or "none"))
+    steps = con.execute(
+        """
+        select health.account_id, health.use_case, health.use_case_color, health.next_step
+        from marts.fct_account_use_case_health as health
+        inner join marts.fct_account_platform_adoption as platform
+            on health.account_id = platform.account_id and health.reporting_month = platform.reporting_month
+        where health.reporting_month = ? and health.next_step is not null
+        order by platform.total_arr desc, health.account_id, health.use_case
+        limit 3
+        """,
+        [month],
+    ).fetchall()
+    if steps:
+        print("What it takes, for the largest accounts (fct_account_use_case_health.next_step):")
+        for account_id, use_case, color, step in steps:
+            print(f"  {account_id} {use_case} ({color}): {step}")
     return 0
 
 
