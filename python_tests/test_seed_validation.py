@@ -134,8 +134,15 @@ CASES = {
                 "ci_builds_28_days_event,1,counts_monthly.ci_builds,",
                 "ci_builds_28_days_event,1,counts_monthly.ci_builds',",
             ),
+            # A required value left out: named with its row, as every seed check does.
+            ("deployments_28_days_event,1,counts_monthly.deployments,", "deployments_28_days_event,1,,"),
         ),
-        ("metric_catalog.csv", "metric=ci_builds_28_days_event priority=1", "does not match"),
+        (
+            "metric_catalog.csv",
+            "metric=ci_builds_28_days_event priority=1",
+            "does not match",
+            "row metric=deployments_28_days_event priority=1: empty payload_path (required)",
+        ),
     ),
     "use_case_requires_an_unlisted_tier": BrokenSeed(
         "use_cases",

@@ -66,7 +66,9 @@
     valid once the clock passes it). Parsing those files again reads the raw
     line of an accepted line that turns into a duplicate_id reject: the
     stored table keeps raw lines of rejected lines only. Some of these files
-    may not change at all; parsing them again is then only extra work.
+    may not change at all; parsing them again is then only extra work. The
+    duplicate rule itself (the first delivery by file, then line, is kept)
+    lives in the model only; this macro only chooses which files it reads.
 -#}
 {% macro landing_files_with_redelivered_ids(source_relation, stored_relation, files) %}
     {% if not execute %}
@@ -78,7 +80,7 @@
         {% if files %}
         incoming_ids as (
             select
-                nullif(trim({{ array_element(json_extract_paths('payload', ['id']), 1) }}), '') as ping_id
+                nullif(trim({{ array_element(json_extract_paths('payload', [ping_header_path('ping_id')]), 1) }}), '') as ping_id
             from (
                 select payload
                 from {{ source_relation }}

@@ -1,6 +1,3 @@
-{{ config(materialized='table') }}
--- A table, not a view: several models and tests read it, and as a view each
--- of them would recompute the whole chain beneath it.
 {#-
     Account value of every measure (SPEC §5, step 2): the Base-Products-ARR
     weighted mean of the primary instances' values, over the account's

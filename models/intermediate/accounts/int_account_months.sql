@@ -1,6 +1,3 @@
-{{ config(materialized='table') }}
--- A table, not a view: several models and tests read it, and as a view each
--- of them would recompute the whole chain beneath it.
 {#-
     One row per account and month in which the account has ARR (SPEC §5):
     total ARR over all subscriptions and categories, Base Products ARR, the

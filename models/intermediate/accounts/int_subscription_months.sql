@@ -1,6 +1,3 @@
-{{ config(materialized='table') }}
--- A table, not a view: several models and tests read it, and as a view each
--- of them would recompute the whole chain beneath it.
 {#-
     ARR per subscription and month (SPEC §5): total ARR over all product
     categories, and Base Products ARR (the categories whose product_categories

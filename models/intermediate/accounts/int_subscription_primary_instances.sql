@@ -1,12 +1,11 @@
-{{ config(materialized='table') }}
--- A table, not a view: several models and tests read it, and as a view each
--- of them would recompute the whole chain beneath it.
 {#-
     The instance that represents each subscription in each month (SPEC §5,
     step 1): among the instances that reported that month with the
-    subscription's id, a Production instance is preferred, then an unlabeled
-    (Unknown) one; Non-Production instances are never chosen. Ties go to the
-    most billable users, then the latest ping, then the smallest uuid.
+    subscription's id and may represent it, the lowest primary_preference of
+    the instance_types seed wins (by default a Production instance, then an
+    unlabeled, Unknown, one; Non-Production instances are never chosen). Ties
+    go to the most billable users, then the latest ping, then the smallest
+    uuid.
     `selection_basis` records which label won. An instance excluded that
     month (instance_exclusions) is never chosen, so it counts in no account
     value.
@@ -33,15 +32,14 @@ candidates as (
         row_number() over (
             partition by license_subscription_id, reporting_month
             order by
-                case instance_type when 'Production' then 1 else 2 end asc,
+                primary_preference asc,
                 billable_user_count desc nulls last,
                 recorded_at desc,
                 uuid asc
         ) as preference_rank
     from instance_months
     where
-        is_subscription_known
-        and instance_type in ('Production', 'Unknown')
+        can_represent_subscription
         -- An instance excluded from health measures (instance_exclusions) never represents its subscription.
         and not is_excluded
 

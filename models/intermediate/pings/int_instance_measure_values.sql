@@ -1,6 +1,3 @@
-{{ config(materialized='table') }}
--- A table, not a view: several models and tests read it, and as a view each
--- of them would recompute the whole chain beneath it.
 {#-
     Every measure of SPEC §4.1 for every instance-month, in long form. Each
     formula kind is written once here; which metrics feed which measure comes

@@ -1,6 +1,3 @@
-{{ config(materialized='table') }}
--- A table, not a view: several models and tests read it, and as a view each
--- of them would recompute the whole chain beneath it.
 -- depends_on: {{ ref('metric_catalog') }}
 {% set catalog = metric_catalog_rows() %}
 {#-

@@ -1,6 +1,3 @@
-{{ config(materialized='table') }}
--- A table, not a view: several models and tests read it, and as a view each
--- of them would recompute the whole chain beneath it.
 -- depends_on: {{ ref('metric_catalog') }}
 {% set catalog = metric_catalog_rows() %}
 {#-
@@ -9,6 +6,9 @@
     delivery type, its CSM label, the subscription and account it reports
     for (NULL when the subscription is missing or unknown), and whether the
     instance is excluded from health measures that month (instance_exclusions).
+    Whether it may represent its subscription, and its preference among the
+    instances that may, come from the instance_types seed (primary_preference);
+    int_subscription_primary_instances chooses, dq_excluded_instances reports.
 #}
 
 with
@@ -43,6 +43,12 @@ exclusions as (
 
 ),
 
+instance_types as (
+
+    select * from {{ ref('instance_types') }}
+
+),
+
 ranked_pings as (
 
     select
@@ -66,50 +72,66 @@ latest_labels as (
 
 ),
 
+labeled as (
+
+    select
+        ranked_pings.*,
+        -- An instance no CSM labeled (or labeled with a label instance_types
+        -- does not list) is `Unknown`, a row of that seed.
+        coalesce(latest_labels.instance_type, 'Unknown') as instance_type
+    from ranked_pings
+    left join latest_labels
+        on ranked_pings.uuid = latest_labels.uuid
+        and latest_labels.label_rank = 1
+    where ranked_pings.recency_rank = 1
+
+),
+
 final as (
 
     select
-        ranked_pings.uuid,
-        ranked_pings.reporting_month,
-        ranked_pings.ping_id,
-        ranked_pings.recorded_at,
-        ranked_pings.pings_in_month,
-        ranked_pings.hostname,
-        ranked_pings.gitlab_version,
+        labeled.uuid,
+        labeled.reporting_month,
+        labeled.ping_id,
+        labeled.recorded_at,
+        labeled.pings_in_month,
+        labeled.hostname,
+        labeled.gitlab_version,
         case
             {%- set saas_hostnames = var('saas_hostnames') | map('lower') | list %}
-            when lower(ranked_pings.hostname) in {{ sql_string_list(saas_hostnames) }} then 'SaaS'
+            when lower(labeled.hostname) in {{ sql_string_list(saas_hostnames) }} then 'SaaS'
             else 'Self-Managed'
         end as delivery_type,
-        coalesce(latest_labels.instance_type, 'Unknown') as instance_type,
-        ranked_pings.license_subscription_id,
+        labeled.instance_type,
+        instance_types.primary_preference,
+        subscriptions.subscription_id is not null and instance_types.primary_preference is not null
+            as can_represent_subscription,
+        labeled.license_subscription_id,
         subscriptions.subscription_id is not null as is_subscription_known,
         subscriptions.account_id,
         subscriptions.product_tier,
         subscriptions.product_tier_rank,
-        {{ calendar_months_between('ranked_pings.reporting_month', 'accounts.customer_since_date') }}
+        {{ calendar_months_between('labeled.reporting_month', 'accounts.customer_since_date') }}
             as account_age_months,
         exclusions.uuid is not null as is_excluded,
         exclusions.reason as exclusion_reason,
         exclusions.from_month as exclusion_from_month,
         exclusions.to_month as exclusion_to_month,
         {%- for entry in catalog %}
-        ranked_pings.{{ entry.metric }}{% if not loop.last %},{% endif %}
+        labeled.{{ entry.metric }}{% if not loop.last %},{% endif %}
         {%- endfor %}
-    from ranked_pings
-    left join latest_labels
-        on ranked_pings.uuid = latest_labels.uuid
-        and latest_labels.label_rank = 1
+    from labeled
+    left join instance_types
+        on labeled.instance_type = instance_types.instance_type
     left join subscriptions
-        on ranked_pings.license_subscription_id = subscriptions.subscription_id
+        on labeled.license_subscription_id = subscriptions.subscription_id
     left join accounts
         on subscriptions.account_id = accounts.account_id
     -- Periods of one instance never overlap (seed check): at most one row.
     left join exclusions
-        on ranked_pings.uuid = exclusions.uuid
-        and ranked_pings.reporting_month >= exclusions.from_month
-        and (exclusions.to_month is null or ranked_pings.reporting_month <= exclusions.to_month)
-    where ranked_pings.recency_rank = 1
+        on labeled.uuid = exclusions.uuid
+        and labeled.reporting_month >= exclusions.from_month
+        and (exclusions.to_month is null or labeled.reporting_month <= exclusions.to_month)
 
 )
 

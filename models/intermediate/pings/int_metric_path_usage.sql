@@ -1,6 +1,7 @@
 -- depends_on: {{ ref('metric_catalog') }}
 {#-
-    Which metric_catalog path supplied each metric, month by month (SPEC §3):
+    Which metric_catalog path supplied each metric, month by month (SPEC §3;
+    published as dq_metric_path_usage, since marts read no seed):
     for every catalog row (metric x priority), how many accepted pings of the
     month took the metric's value from that path, and how many had no value
     from any of the metric's paths. Read by a data engineer checking a
@@ -70,7 +71,4 @@ final as (
 
 )
 
-select
-    *,
-    {{ build_id() }} as build_id
-from final
+select * from final

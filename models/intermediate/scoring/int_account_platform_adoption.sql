@@ -1,6 +1,3 @@
-{{ config(materialized='table') }}
--- A table, not a view: several models and tests read it, and as a view each
--- of them would recompute the whole chain beneath it.
 {#
     Platform adoption of every account-month (SPEC §5, steps 4-6): the number
     of platform use cases whose effective account color (the computed one

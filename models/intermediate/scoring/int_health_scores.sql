@@ -1,6 +1,3 @@
-{{ config(materialized='table') }}
--- A table, not a view: several models and tests read it, and as a view each
--- of them would recompute the whole chain beneath it.
 {#-
     Color of every use-case score and overall score (SPEC §4.3, §4.4), from
     score_color_bands: the band whose interval holds the score. One row per

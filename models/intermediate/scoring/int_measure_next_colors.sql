@@ -1,5 +1,3 @@
-{{ config(materialized='table') }}
--- A table, not a view: both measure marts and the next steps read it.
 {#-
     What it takes for each scored measure value to reach its next color
     (issue 12): the better color nearest in rank (score_color_bands), the

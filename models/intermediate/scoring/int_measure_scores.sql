@@ -1,6 +1,3 @@
-{{ config(materialized='table') }}
--- A table, not a view: several models and tests read it, and as a view each
--- of them would recompute the whole chain beneath it.
 -- Methodology gate: every mart is built from this model, so a failing test on
 -- any methodology seed (even one this model does not join) skips every mart
 -- and leaves the published ones untouched.

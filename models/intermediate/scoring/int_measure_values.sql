@@ -1,6 +1,3 @@
-{{ config(materialized='table') }}
--- A table, not a view: several models and tests read it, and as a view each
--- of them would recompute the whole chain beneath it.
 {#-
     The single input of scoring: measure values of instances and of accounts,
     side by side, so thresholds, use-case weights, overall weights and color

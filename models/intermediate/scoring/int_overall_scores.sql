@@ -1,6 +1,3 @@
-{{ config(materialized='table') }}
--- A table, not a view: several models and tests read it, and as a view each
--- of them would recompute the whole chain beneath it.
 {#-
     Overall product score of every instance-month and account-month (SPEC
     §4.4): the weighted mean over the components of overall_score_weights

@@ -1,5 +1,3 @@
-{{ config(materialized='table') }}
--- A table, not a view: both use-case health marts read it.
 {#-
     Every use-case row of int_health_scores (instance-months and
     account-months) with what it would take to reach its next color (issue

@@ -1,6 +1,3 @@
-{{ config(materialized='table') }}
--- A table, not a view: several models and tests read it, and as a view each
--- of them would recompute the whole chain beneath it.
 {#-
     Use-case score of every instance-month and account-month (SPEC §4.3):
     the weighted mean of the scores of the use case's measures that have a

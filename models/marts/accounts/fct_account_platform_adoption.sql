@@ -12,9 +12,9 @@ final as (
         account_id,
         reporting_month,
         -- ARR is exact below the marts; each account's is rounded to the cent here.
-        cast(total_arr as decimal(18, 2)) as total_arr,
-        cast(base_products_arr as decimal(18, 2)) as base_products_arr,
-        cast(base_products_arr_reporting_usage as decimal(18, 2)) as base_products_arr_reporting_usage,
+        cast(total_arr as {{ var('published_arr_type') }}) as total_arr,
+        cast(base_products_arr as {{ var('published_arr_type') }}) as base_products_arr,
+        cast(base_products_arr_reporting_usage as {{ var('published_arr_type') }}) as base_products_arr_reporting_usage,
         pct_arr_reporting_usage,
         has_ultimate_arr,
         cast(subscription_count as integer) as subscription_count,

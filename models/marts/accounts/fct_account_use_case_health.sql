@@ -7,6 +7,12 @@ health as (
 
 ),
 
+history as (
+
+    select * from {{ ref('int_account_health_history') }}
+
+),
+
 reasons as (
 
     select * from {{ ref('int_account_adoption_reasons') }}
@@ -29,15 +35,15 @@ with_history as (
         current_month.effective_is_adopted as is_adopted,
         current_month.inputs_scored as measures_scored,
         {{ next_step_columns('current_month') }},
-        previous_month.score as previous_month_score,
-        current_month.score - previous_month.score as score_change,
-        previous_month.color as previous_month_color,
-        three_months_ago.color as color_3_months_ago
+        history.previous_month_score,
+        current_month.score - history.previous_month_score as score_change,
+        history.previous_month_color,
+        history.color_3_months_ago
     from health as current_month
-    left join health as previous_month
-        on {{ months_earlier('current_month', 'previous_month', ['entity_id', 'health_component']) }}
-    left join health as three_months_ago
-        on {{ months_earlier('current_month', 'three_months_ago', ['entity_id', 'health_component'], 3) }}
+    inner join history
+        on current_month.entity_id = history.account_id
+        and current_month.reporting_month = history.reporting_month
+        and current_month.health_component = history.health_component
 
 ),
 

@@ -21,6 +21,13 @@ health as (
 
 ),
 
+history as (
+
+    select * from {{ ref('int_account_health_history') }}
+    where previous_month_effective_color is not null
+
+),
+
 platform as (
 
     select * from {{ ref('int_account_platform_adoption') }}
@@ -42,27 +49,29 @@ color_changes as (
         case
             when current_month.health_component_type = 'use_case' then current_month.health_component
         end as use_case,
-        previous_month.effective_color as previous_color,
+        history.previous_month_effective_color as previous_color,
         current_month.effective_color as current_color,
         cast(null as {{ var('string_type')[target.type] }}) as previous_adoption_band,
         cast(null as {{ var('string_type')[target.type] }}) as current_adoption_band,
         case
-            when current_month.effective_color_rank < previous_month.effective_color_rank then 'degraded'
+            when current_month.effective_color_rank < history.previous_month_effective_color_rank then 'degraded'
             when
                 current_month.health_component_type = 'use_case'
                 and current_month.effective_is_adopted
-                and not previous_month.effective_is_adopted
+                and not history.previous_month_effective_is_adopted
                 then 'newly_adopted'
             when
                 current_month.health_component_type = 'overall'
-                and current_month.effective_color_rank > previous_month.effective_color_rank
+                and current_month.effective_color_rank > history.previous_month_effective_color_rank
                 then 'improved'
         end as alert_type,
         current_month.score as current_score,
-        previous_month.score as previous_score
+        history.previous_month_score as previous_score
     from health as current_month
-    inner join health as previous_month
-        on {{ months_earlier('current_month', 'previous_month', ['entity_id', 'health_component']) }}
+    inner join history
+        on current_month.entity_id = history.account_id
+        and current_month.reporting_month = history.reporting_month
+        and current_month.health_component = history.health_component
 
 ),
 

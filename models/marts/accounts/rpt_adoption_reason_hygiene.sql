@@ -1,7 +1,8 @@
 {#
-    CSM hygiene (SPEC §5.1), for each account's latest month with ARR: CI not
-    adopted, or Security not adopted on an account with Ultimate ARR, with no
-    accepted lack-of-adoption reason; every latest reason that is not in
+    CSM hygiene (SPEC §5.1), for each account's latest month with ARR: a use
+    case that is not adopted and owes a reason that month
+    (int_account_reason_expectations: CI always, Security with Ultimate ARR,
+    by default) with no accepted lack-of-adoption reason; every latest reason that is not in
     adoption_reason_codes; and every reason whose updated_at is missing or
     unparseable (it counts in no month until the CSM dates it).
 #}
@@ -17,6 +18,12 @@ use_case_health as (
 accounts as (
 
     select * from {{ ref('fct_account_platform_adoption') }}
+
+),
+
+reason_expectations as (
+
+    select * from {{ ref('int_account_reason_expectations') }}
 
 ),
 
@@ -51,7 +58,6 @@ latest_months as (
 
 expected as (
 
-    -- Use cases that need a reason: CI always, Security with Ultimate ARR.
     select
         use_case_health.account_id,
         use_case_health.reporting_month,
@@ -61,15 +67,11 @@ expected as (
     inner join latest_months
         on use_case_health.account_id = latest_months.account_id
         and use_case_health.reporting_month = latest_months.reporting_month
-    inner join accounts
-        on use_case_health.account_id = accounts.account_id
-        and use_case_health.reporting_month = accounts.reporting_month
-    where
-        not use_case_health.is_adopted
-        and (
-            use_case_health.use_case = 'CI'
-            or (use_case_health.use_case = 'Security' and accounts.has_ultimate_arr)
-        )
+    inner join reason_expectations
+        on use_case_health.account_id = reason_expectations.account_id
+        and use_case_health.reporting_month = reason_expectations.reporting_month
+        and use_case_health.use_case = reason_expectations.use_case
+    where not use_case_health.is_adopted
 
 ),
 

@@ -96,7 +96,9 @@ final as (
         adoption_band,
         cast(display_order as integer) as adoption_band_order,
         cast(account_count as integer) as account_count,
-        cast(round(running_exact_arr, 2) - round(running_exact_arr - exact_arr, 2) as decimal(18, 2)) as arr,
+        cast(
+            round(running_exact_arr, 2) - round(running_exact_arr - exact_arr, 2) as {{ var('published_arr_type') }}
+        ) as arr,
         pct_of_arr,
         -- Share of the month's ARR in this band or a higher one (scored bands only).
         case

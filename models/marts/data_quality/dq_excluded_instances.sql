@@ -3,7 +3,7 @@
     issue 12) with the reason: the instance is never primary that month and
     counts in no account value; it stays in the instance marts, flagged.
     `would_be_candidate` says whether it would otherwise have competed to
-    represent its subscription (a known subscription, not Non-Production).
+    represent its subscription (int_instance_monthly_pings.can_represent_subscription).
 #}
 
 with
@@ -25,7 +25,7 @@ final as (
         exclusion_reason,
         exclusion_from_month,
         exclusion_to_month,
-        is_subscription_known and instance_type <> 'Non-Production' as would_be_candidate
+        can_represent_subscription as would_be_candidate
     from instance_months
     where is_excluded
 

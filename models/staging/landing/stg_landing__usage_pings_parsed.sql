@@ -24,14 +24,7 @@
     live on in their typed columns, and storing every raw line again was the
     largest write of a build (docs/performance.md).
 -#}
-{%- set header_fields = [
-    ('ping_id', 'id'),
-    ('uuid', 'uuid'),
-    ('hostname', 'hostname'),
-    ('recorded_at_text', 'recorded_at'),
-    ('gitlab_version', 'version'),
-    ('license_subscription_id', 'license_subscription_id'),
-] -%}
+{%- set header_fields = ping_header_fields() -%}
 {%- set catalog = metric_catalog_rows() -%}
 {%- set fallback_metrics = metrics_with_fallback_paths(catalog) -%}
 {#- Every distinct path once, header fields first: a path two metrics share is read once. -#}
@@ -40,6 +33,11 @@
     {%- for path in entry.paths if path not in paths -%}
         {%- do paths.append(path) -%}
     {%- endfor -%}
+{%- endfor -%}
+{#- The extracted text of each path, by path: fields are looked up by name, never by position. -#}
+{%- set field = {} -%}
+{%- for path in paths -%}
+    {%- do field.update({path: array_element('extracted_fields', loop.index)}) -%}
 {%- endfor -%}
 {%- set future_cutoff = run_started_at + modules.datetime.timedelta(hours=var('future_ping_tolerance_hours')) %}
 {%- set future_cutoff_sql = "cast('" ~ future_cutoff.strftime('%Y-%m-%d %H:%M:%S') ~ "' as timestamp)" %}
@@ -138,27 +136,27 @@ typed as (
         is_valid_utf8,
         is_valid_json,
         {%- for column_name, path in header_fields %}
-        nullif(trim({{ array_element('extracted_fields', loop.index) }}), '') as {{ column_name }},
+        nullif(trim({{ field[path] }}), '') as {{ column_name }},
         {%- endfor %}
         {%- for entry in catalog %}
         -- {{ entry.metric }}: the first path with a value; a negative value
         -- means "failed to compute" (missing), so the next path is tried.
         case
             {%- for path in entry.paths %}
-            {%- set value = try_cast_bigint(array_element('extracted_fields', paths.index(path) + 1)) %}
+            {%- set value = try_cast_bigint(field[path]) %}
             when {{ value }} >= 0 then {{ value }}
             {%- endfor %}
         end as {{ entry.metric }},
         {%- if entry.metric in fallback_metrics %}
         case
             {%- for path in entry.paths %}
-            when {{ try_cast_bigint(array_element('extracted_fields', paths.index(path) + 1)) }} >= 0
+            when {{ try_cast_bigint(field[path]) }} >= 0
                 then {{ entry.priorities[loop.index0] }}
             {%- endfor %}
         end as {{ entry.metric }}_path_priority,
         {%- endif %}
         {%- endfor %}
-        {{ try_cast_utc_timestamp(array_element('extracted_fields', 4)) }} as recorded_at
+        {{ try_cast_utc_timestamp(field[ping_header_path('recorded_at_text')]) }} as recorded_at
     from extracted
 
 ),
@@ -210,23 +208,7 @@ validated as {{ materialized_cte() }} (
 
 ),
 
--- Lines that passed every check compete for their id: the first delivery (by
--- file, then line) is kept, later ones are duplicates. Ranked on the three
--- columns ranking needs{% if is_incremental() %}, with the stored lines{% endif %}.
-{%- if not is_incremental() %}
-
-deliveries as (
-
-    select
-        source_file,
-        line_number,
-        ping_id
-    from validated
-    where validation_failure is null
-
-),
-
-{%- else %}
+{%- if is_incremental() %}
 
 -- Lines stored by earlier runs, of the files not parsed again and still in
 -- the landing zone. Only their future check can change (the build start
@@ -254,6 +236,11 @@ stored as (
 
 ),
 
+{%- endif %}
+
+-- Lines that passed every check compete for their id: the first delivery (by
+-- file, then line) is kept, later ones are duplicates. Ranked on the three
+-- columns ranking needs{% if is_incremental() %}, with the stored lines{% endif %}.
 deliveries as (
 
     select
@@ -262,6 +249,7 @@ deliveries as (
         ping_id
     from validated
     where validation_failure is null
+    {%- if is_incremental() %}
 
     union all
 
@@ -271,10 +259,9 @@ deliveries as (
         ping_id
     from stored
     where validation_failure is null
+    {%- endif %}
 
 ),
-
-{%- endif %}
 
 later_deliveries as (
 
@@ -369,7 +356,7 @@ restated as (
 
 -- Stored files with a line whose reason changes are written again, whole. An
 -- accepted stored line never becomes a duplicate here: its file is parsed
--- again instead (macros/landing_files_to_parse.sql), so its payload is read.
+-- again instead (macros/landing/incremental_ping_parse.sql), so its payload is read.
 restated_files as (
 
     select distinct source_file
