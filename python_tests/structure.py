@@ -1,0 +1,190 @@
+"""The project's structure rules, checked over dbt's manifest.json (and the YAML and seed files it names).
+
+Each check returns the list of what breaks its rule, one readable line each, so that a failing
+test says what to fix. The rules (README "Project structure"):
+
+* refs only point down the layers: staging <- intermediate <- marts (a layer may read itself);
+* only staging reads sources; marts read no seed;
+* every model, column, seed, seed column (every CSV header) and macro is described;
+* a column description is written once: one shared by two places is a docs block;
+* every mart has an enforced contract and a primary-key test (unique, or unique_combination,
+  with no `where`);
+* the models that carry catalog metric columns list exactly the metric_catalog seed's metrics.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+PACKAGE = "adoption_scoring"
+LAYERS = {"staging": 0, "intermediate": 1, "marts": 2}
+# The docs blocks that describe catalog metric columns (models/_shared__docs.md).
+METRIC_DOC = f"doc.{PACKAGE}.col_catalog_metric"
+METRIC_PRIORITY_DOC = f"doc.{PACKAGE}.col_catalog_metric_path_priority"
+PRIMARY_KEY_TESTS = {"unique", "unique_combination"}
+
+
+def project_nodes(manifest: dict, resource_type: str) -> dict[str, dict]:
+    return {
+        key: node
+        for key, node in manifest["nodes"].items()
+        if node["resource_type"] == resource_type and node["package_name"] == PACKAGE
+    }
+
+
+def layer(node: dict) -> str:
+    """staging / intermediate / marts: the model's first folder under models/."""
+    return node["fqn"][1]
+
+
+def layer_violations(manifest: dict) -> list[str]:
+    models = project_nodes(manifest, "model")
+    problems = []
+    for _key, node in sorted(models.items()):
+        own = layer(node)
+        if own not in LAYERS:
+            problems.append(f"{node['name']}: in models/{own}/, not in a layer ({', '.join(LAYERS)})")
+            continue
+        for parent in node["depends_on"]["nodes"]:
+            kind = parent.split(".")[0]
+            name = parent.split(".")[-1]
+            if kind == "model" and parent in models:
+                theirs = layer(models[parent])
+                if LAYERS.get(theirs, -1) > LAYERS[own]:
+                    problems.append(f"{node['name']} ({own}) refs {name} ({theirs}): refs only point down the layers")
+            elif kind == "source" and own != "staging":
+                problems.append(f"{node['name']} ({own}) reads source {name}: only staging reads sources")
+            elif kind == "seed" and own == "marts":
+                problems.append(f"{node['name']} (marts) reads seed {name}: marts read no seed")
+    return problems
+
+
+def description_violations(manifest: dict) -> list[str]:
+    problems = []
+    for kind in ("model", "seed"):
+        for node in sorted(project_nodes(manifest, kind).values(), key=lambda n: n["name"]):
+            if not node["description"].strip():
+                problems.append(f"{kind} {node['name']}: no description")
+            for column in node["columns"].values():
+                if not (column.get("description") or "").strip():
+                    problems.append(f"{kind} {node['name']}: column {column['name']} has no description")
+            if kind == "seed":
+                header = seed_header(Path(node["root_path"]) / node["original_file_path"])
+                for column in header:
+                    if column.lower() not in {name.lower() for name in node["columns"]}:
+                        problems.append(f"seed {node['name']}: CSV column {column} is not in its YAML entry")
+    for macro in sorted(manifest["macros"].values(), key=lambda m: m["name"]):
+        if macro["package_name"] == PACKAGE and not macro["description"].strip():
+            problems.append(f"macro {macro['name']} ({macro['original_file_path']}): no description")
+    return problems
+
+
+def seed_header(path: Path) -> list[str]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return next(csv.reader(handle), [])
+
+
+def mart_violations(manifest: dict) -> list[str]:
+    models = project_nodes(manifest, "model")
+    tests_by_model: dict[str, list[dict]] = defaultdict(list)
+    for test in project_nodes(manifest, "test").values():
+        if test.get("attached_node"):
+            tests_by_model[test["attached_node"]].append(test)
+    problems = []
+    for key, node in sorted(models.items()):
+        if layer(node) != "marts":
+            continue
+        name = node["name"]
+        if not node["config"].get("contract", {}).get("enforced"):
+            problems.append(f"{name}: the mart's contract is not enforced")
+        keys = []
+        for test in tests_by_model[key]:
+            metadata = test.get("test_metadata") or {}
+            if metadata.get("name") not in PRIMARY_KEY_TESTS or test["config"].get("where"):
+                continue
+            kwargs = metadata.get("kwargs", {})
+            keys.append(kwargs.get("columns") or [kwargs.get("column_name")])
+        if not keys:
+            problems.append(f"{name}: no primary-key test (unique or unique_combination without a where)")
+    return problems
+
+
+def metric_column_violations(manifest: dict, catalog_csv: Path) -> list[str]:
+    with catalog_csv.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    metrics = {row["metric"] for row in rows}
+    path_counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        path_counts[row["metric"]] += 1
+    fallback = {metric for metric, count in path_counts.items() if count > 1}
+    metric_text = manifest["docs"][METRIC_DOC]["block_contents"].strip()
+    priority_text = manifest["docs"][METRIC_PRIORITY_DOC]["block_contents"].strip()
+    problems = []
+    carriers = 0
+    for node in sorted(project_nodes(manifest, "model").values(), key=lambda n: n["name"]):
+        described = {
+            column["name"] for column in node["columns"].values() if column["description"].strip() == metric_text
+        }
+        if not described:
+            continue
+        carriers += 1
+        for metric in sorted(metrics - described):
+            problems.append(
+                f"{node['name']}: catalog metric {metric} is not listed with description "
+                f"'{{{{ doc(\"col_catalog_metric\") }}}}' ({node['patch_path'].split('://')[-1]})"
+            )
+        for column in sorted(described - metrics):
+            problems.append(f"{node['name']}: column {column} is described as a catalog metric but is not one")
+        priorities = {
+            column["name"] for column in node["columns"].values() if column["description"].strip() == priority_text
+        }
+        if priorities and priorities != {f"{metric}_path_priority" for metric in fallback}:
+            problems.append(
+                f"{node['name']}: path-priority columns {sorted(priorities)} are not one per catalog metric "
+                f"with several paths ({sorted(fallback)})"
+            )
+    if not carriers:
+        problems.append("no model lists catalog metric columns: is col_catalog_metric still their description?")
+    return problems
+
+
+def literal_descriptions(yaml_paths: list[Path]) -> dict[str, list[str]]:
+    """Literal (not docs-block) column descriptions of the YAML files -> where each is written."""
+    written: dict[str, list[str]] = defaultdict(list)
+    for path in yaml_paths:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for kind in ("models", "seeds", "sources"):
+            for entry in document.get(kind) or []:
+                columns = list(entry.get("columns") or [])
+                for table in entry.get("tables") or []:
+                    columns += [
+                        dict(column, name=f"{table['name']}.{column['name']}") for column in table.get("columns") or []
+                    ]
+                for column in columns:
+                    text = " ".join(str(column.get("description") or "").split())
+                    if text and "doc(" not in text:
+                        written[text].append(f"{path.name}: {entry['name']}.{column['name']}")
+    return written
+
+
+def repeated_description_violations(yaml_paths: list[Path]) -> list[str]:
+    return [
+        f"written {len(places)} times, make it one docs block in models/_shared__docs.md: "
+        f"{text[:80]!r} ({'; '.join(places)})"
+        for text, places in sorted(literal_descriptions(yaml_paths).items())
+        if len(places) > 1
+    ]
+
+
+def yaml_files(project_root: Path) -> list[Path]:
+    return sorted(
+        path
+        for folder in ("models", "seeds")
+        for path in (project_root / folder).rglob("*.yml")
+        if not re.search(r"unit_tests\.yml$", path.name)
+    )

@@ -1,0 +1,143 @@
+"""The project guards its own structure: layers, descriptions, contracts, one home per description.
+
+`dbt parse` writes the manifest once (about 10 s, no database); every rule of `structure.py` runs
+over it, and the metadata linter dbt-score runs over it with the floor set in pyproject.toml.
+Each rule is also shown failing: the same check over a copy of the manifest (or of a YAML file)
+broken on purpose must name what broke.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import structure
+from conftest import BIN, PROJECT_ROOT, run_dbt
+
+CATALOG = PROJECT_ROOT / "seeds" / "metric_catalog.csv"
+
+
+@pytest.fixture(scope="module")
+def manifest_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("structure")
+    # parse needs no landing zone and no database file (it never connects).
+    result = run_dbt(["parse", "--quiet"], root / "no_landing_zone", root / "adoption.duckdb")
+    assert result.ok, result.output[-3000:]
+    return root / "target_adoption" / "manifest.json"
+
+
+@pytest.fixture(scope="module")
+def manifest(manifest_path: Path) -> dict:
+    return json.loads(manifest_path.read_text())
+
+
+def model_key(name: str) -> str:
+    return f"model.{structure.PACKAGE}.{name}"
+
+
+def test_refs_point_down_the_layers(manifest: dict) -> None:
+    assert structure.layer_violations(manifest) == []
+
+
+def test_everything_is_described(manifest: dict) -> None:
+    assert structure.description_violations(manifest) == []
+
+
+def test_every_mart_has_an_enforced_contract_and_a_primary_key_test(manifest: dict) -> None:
+    assert structure.mart_violations(manifest) == []
+
+
+def test_metric_columns_follow_the_catalog(manifest: dict) -> None:
+    assert structure.metric_column_violations(manifest, CATALOG) == []
+
+
+def test_no_column_description_is_written_twice() -> None:
+    assert structure.repeated_description_violations(structure.yaml_files(PROJECT_ROOT)) == []
+
+
+def test_each_rule_names_what_breaks_it(manifest: dict, tmp_path: Path) -> None:
+    broken = copy.deepcopy(manifest)
+    nodes = broken["nodes"]
+    # A staging model that refs a mart, an intermediate model that reads a source, a mart that reads a seed.
+    nodes[model_key("stg_landing__accounts")]["depends_on"]["nodes"].append(model_key("dim_accounts"))
+    nodes[model_key("int_account_months")]["depends_on"]["nodes"].append("source.adoption_scoring.landing.accounts")
+    nodes[model_key("dim_accounts")]["depends_on"]["nodes"].append("seed.adoption_scoring.use_cases")
+    # A column without a description, a macro without one, a seed column missing from its YAML.
+    nodes[model_key("int_account_months")]["columns"]["total_arr"]["description"] = ""
+    broken["macros"]["macro.adoption_scoring.build_id"]["description"] = " "
+    del nodes["seed.adoption_scoring.use_cases"]["columns"]["display_order"]
+    # A mart whose contract is off, a mart without its primary-key test.
+    nodes[model_key("dim_accounts")]["config"]["contract"]["enforced"] = False
+    alerts = model_key("fct_adoption_alerts")
+    for key, node in list(nodes.items()):
+        if node.get("attached_node") == alerts and key.startswith("test.adoption_scoring.unique"):
+            del nodes[key]
+    # A model that forgets one catalog metric.
+    del nodes[model_key("int_instance_monthly_pings")]["columns"]["ci_builds_28_days_event"]
+
+    assert structure.layer_violations(broken) == [
+        "dim_accounts (marts) reads seed use_cases: marts read no seed",
+        "int_account_months (intermediate) reads source accounts: only staging reads sources",
+        "stg_landing__accounts (staging) refs dim_accounts (marts): refs only point down the layers",
+    ]
+    assert structure.description_violations(broken) == [
+        "model int_account_months: column total_arr has no description",
+        "seed use_cases: CSV column display_order is not in its YAML entry",
+        "macro build_id (macros/build_id.sql): no description",
+    ]
+    assert structure.mart_violations(broken) == [
+        "dim_accounts: the mart's contract is not enforced",
+        "fct_adoption_alerts: no primary-key test (unique or unique_combination without a where)",
+    ]
+    [missing] = structure.metric_column_violations(broken, CATALOG)
+    assert missing.startswith("int_instance_monthly_pings: catalog metric ci_builds_28_days_event is not listed")
+
+    # The same literal description in two YAML files.
+    for name in ("a", "b"):
+        (tmp_path / f"_{name}.yml").write_text(
+            f"version: 2\nmodels:\n  - name: m_{name}\n    columns:\n      - name: c\n"
+            "        description: The same words.\n      - name: d\n"
+            "        description: '{{ doc(\"col_x\") }}'\n"
+        )
+    [repeated] = structure.repeated_description_violations(sorted(tmp_path.glob("*.yml")))
+    assert "written 2 times" in repeated and "m_a.c" in repeated and "m_b.c" in repeated
+
+
+def dbt_score(manifest_path: Path) -> subprocess.CompletedProcess:
+    """dbt-score with the project's configuration (pyproject.toml: its floor)."""
+    return subprocess.run(
+        [str(BIN / "dbt-score"), "lint", "--manifest", str(manifest_path), "--show", "failing-items"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
+
+
+def project_score(output: str) -> float:
+    return float(re.search(r"Project score: \S*?([0-9.]+)", output).group(1))
+
+
+def test_metadata_linter_keeps_its_floor(manifest_path: Path) -> None:
+    result = dbt_score(manifest_path)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_metadata_linter_fails_below_its_floor(manifest: dict, manifest_path: Path, tmp_path: Path) -> None:
+    broken = copy.deepcopy(manifest)
+    # A mart that lost its descriptions and its primary-key test.
+    mart = broken["nodes"][model_key("dim_accounts")]
+    mart["description"] = ""
+    for column in mart["columns"].values():
+        column["description"] = ""
+    for key in [k for k, n in broken["nodes"].items() if n.get("attached_node") == model_key("dim_accounts")]:
+        del broken["nodes"][key]
+    broken_path = tmp_path / "manifest.json"
+    broken_path.write_text(json.dumps(broken))
+    result = dbt_score(broken_path)
+    assert result.returncode != 0
+    assert "dim_accounts" in result.stdout
+    assert project_score(dbt_score(manifest_path).stdout) >= project_score(result.stdout)
