@@ -858,13 +858,38 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def clear_previous_output(out: Path) -> None:
+    """Remove what an earlier run of this generator wrote into `out` (the files its _manifest.json
+    lists), so that a shorter history leaves no stale month behind. Anything else in `out` is never
+    touched: a directory holding files this generator did not write is refused, not cleaned."""
+    if not out.exists():
+        return
+    previous = out / "_manifest.json"
+    written = {previous}
+    if previous.exists():
+        try:
+            written |= {out / name for name in json.loads(previous.read_text(encoding="utf-8"))["files"]}
+        except (ValueError, KeyError, TypeError) as error:
+            raise SystemExit(
+                f"--out {out}: {previous} is not this generator's manifest ({error}); use another directory"
+            ) from error
+    foreign = sorted(path for path in out.rglob("*") if path.is_file() and path not in written)
+    if foreign:
+        shown = ", ".join(str(path.relative_to(out)) for path in foreign[:3])
+        raise SystemExit(
+            f"--out {out} holds {len(foreign)} file(s) this generator did not write ({shown}"
+            f"{', ...' if len(foreign) > 3 else ''}); give an empty or new directory, or an earlier output of it"
+        )
+    for path in written:
+        path.unlink(missing_ok=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     began = time.monotonic()
     out: Path = args.out
+    clear_previous_output(out)
     (out / "usage_pings").mkdir(parents=True, exist_ok=True)
-    for stale in out.glob("usage_pings/????-??.ndjson*"):
-        stale.unlink()
     init_state(args)
     start = ym_of(args.start_month)
     end = start + args.months - 1
