@@ -15,6 +15,7 @@ NODE_DONE = re.compile(r"\b(\d+) of (\d+) (OK|PASS|WARN|ERROR|FAIL|SKIP|NO-OP)\b
 SHOW = re.compile(r"\b(ERROR|FAIL|WARN)\b|Nothing published|Published |Database Error|Compilation Error|Runtime Error")
 CLOSING = re.compile(r"^(Done\.|Finished running|Completed with|Completed successfully)")
 EVERY_SECONDS = 5.0
+MIN_NODES = 20
 
 
 def main() -> int:
@@ -29,7 +30,8 @@ def main() -> int:
             closing = True
         if closing or (SHOW.search(text) and not (done and done.group(3) in ("OK", "PASS", "SKIP", "NO-OP"))):
             print(text, flush=True)
-        elif done and now - last >= EVERY_SECONDS:
+        # Hooks are numbered apart ("1 of 4"): only the build's nodes make progress lines.
+        elif done and int(done.group(2)) >= MIN_NODES and now - last >= EVERY_SECONDS:
             print(f"    {done.group(1)} of {done.group(2)} nodes done ({now - began:.0f} s)", flush=True)
             last = now
         elif text.startswith("Running with dbt") or text.startswith("Found "):

@@ -78,7 +78,7 @@ labeled as (
         ranked_pings.*,
         -- An instance no CSM labeled (or labeled with a label instance_types
         -- does not list) is `Unknown`, a row of that seed.
-        coalesce(latest_labels.instance_type, 'Unknown') as instance_type
+        coalesce(latest_labels.instance_type, '{{ var("unlabeled_instance_type") }}') as instance_type
     from ranked_pings
     left join latest_labels
         on ranked_pings.uuid = latest_labels.uuid
