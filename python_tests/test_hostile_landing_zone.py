@@ -644,14 +644,15 @@ def test_a_data_error_names_the_file_the_line_and_the_value(
     data_errors: tuple[Build, str], file_name: str, check: str, count: int, problem: str
 ) -> None:
     _, output = data_errors
-    assert f"Invalid landing file {file_name} ({check}, {count} row(s)); nothing was published:" in output
+    assert f"Invalid landing file {file_name} ({check}, {count} row(s)); nothing was built or published:" in output
     assert f"  - {problem}" in output
 
 
-def test_data_errors_stop_before_staging_and_publish_nothing(data_errors: tuple[Build, str]) -> None:
-    """Staging reads no file a check failed on, and nothing is published."""
+def test_data_errors_stop_before_any_model_and_publish_nothing(data_errors: tuple[Build, str]) -> None:
+    """The landing checks run at the start of the run (check_landing_zone), before any model:
+    no node runs, nothing is staged, nothing is published."""
     build, output = data_errors
-    assert "Nothing published" in output
+    assert "START sql" not in output
     assert not serving_path(build.database).exists()
     staged = {
         name

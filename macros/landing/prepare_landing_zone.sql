@@ -41,6 +41,16 @@
     {{ return(tables) }}
 {%- endmacro %}
 
+{#-
+    `path` as a DuckDB file pattern that matches that path only: DuckDB's file
+    functions (glob, read_csv, read_blob) read `*`, `?` and `[...]` as
+    wildcards, so a landing path such as `/data/zone[1]` would match no file,
+    or another directory's. Each is written as a one-character class.
+-#}
+{% macro glob_literal(path) -%}
+    {{ return(path | replace('[', '[[]') | replace('*', '[*]') | replace('?', '[?]')) }}
+{%- endmacro %}
+
 {#- True for a file name the pings read: `*.ndjson` or `*.ndjson.gz`. -#}
 {% macro is_ping_file_name(name) -%}
     {{ return(name.endswith('.ndjson') or name.endswith('.ndjson.gz')) }}
@@ -61,7 +71,7 @@
         ) %}
     {% endfor %}
     {% set files = run_query(
-        'select file from glob(' ~ sql_string(raw_path ~ '/usage_pings/*') ~ ') order by file'
+        'select file from glob(' ~ sql_string(glob_literal(raw_path) ~ '/usage_pings/*') ~ ') order by file'
     ).columns[0].values() | list %}
     {% set ping_paths = [] %}
     {% set file_rows = [] %}
@@ -90,8 +100,8 @@
 -#}
 {% macro landing_csv_select(raw_path, file_name, columns, optional) -%}
     {% set path = raw_path ~ '/' ~ file_name %}
-    {% set exists = run_query('select count(*) from glob(' ~ sql_string(path) ~ ')').columns[0].values()[0] > 0 %}
-    {% set size = run_query('select size from read_blob(' ~ sql_string(path) ~ ')').columns[0].values()[0] if exists else 0 %}
+    {% set exists = run_query('select count(*) from glob(' ~ sql_string(glob_literal(path)) ~ ')').columns[0].values()[0] > 0 %}
+    {% set size = run_query('select size from read_blob(' ~ sql_string(glob_literal(path)) ~ ')').columns[0].values()[0] if exists else 0 %}
     {% if size == 0 %}
         {% if not optional %}
             {{ exceptions.raise_compiler_error(
@@ -104,7 +114,7 @@
         {% for column in columns %}{% do empty.append('cast(null as varchar) as ' ~ column) %}{% endfor %}
         {{ return('select ' ~ (empty | join(', ')) ~ ', cast(null as bigint) as line_number where false') }}
     {% endif %}
-    {% set reader = "read_csv(" ~ sql_string(path) ~ ", header = true, delim = ',', all_varchar = true)" %}
+    {% set reader = "read_csv(" ~ sql_string(glob_literal(path)) ~ ", header = true, delim = ',', all_varchar = true)" %}
     {% set header = run_query('select * from ' ~ reader ~ ' limit 0').column_names | list %}
     {% set by_name = {} %}
     {% for column in header %}{% do by_name.update({column | trim | lower: column}) %}{% endfor %}
@@ -151,7 +161,7 @@
         ) }}
     {% endif %}
     {% set files = [] %}
-    {% for path in paths %}{% do files.append(sql_string(path)) %}{% endfor %}
+    {% for path in paths %}{% do files.append(sql_string(glob_literal(path))) %}{% endfor %}
     {% set reader %}
         read_csv([{{ files | join(', ') }}],
             names = ['line'], header = false, skip = 0, delim = chr(1), quote = '', escape = '',
@@ -186,3 +196,44 @@
     {% endset %}
     {{ return(query) }}
 {%- endmacro %}
+
+
+{#-
+    The on-run-start hook after prepare_landing_zone: every landing-data check
+    (the `landing_*` tests of the `landing` source, tests/generic/landing/)
+    runs here, before any model reads the landing zone, each through its own
+    test macro. When any finds a problem at severity error, the run stops with
+    every check's message (file, line, value) and, the on-run-start hook having
+    failed, dbt skips every node: nothing is parsed, no incremental state is
+    written, nothing is rebuilt or published. The same tests run again as data
+    tests of `dbt build`, where they pass.
+-#}
+{% macro check_landing_zone() %}
+    {% if not execute or flags.WHICH == 'seed' %}
+        {{ return('') }}
+    {% endif %}
+    {% set sources = {} %}
+    {% for node in graph.sources.values() if node.source_name == 'landing' %}
+        {% do sources.update({node.unique_id: source('landing', node.name)}) %}
+    {% endfor %}
+    {% set messages = [] %}
+    {% for node in graph.nodes.values() | sort(attribute='unique_id')
+        if node.resource_type == 'test' and node.test_metadata and node.test_metadata.name.startswith('landing_')
+        and (node.config.severity | lower) == 'error' and node.depends_on.nodes | select('in', sources) | list %}
+        {% set arguments = {} %}
+        {% for name, value in node.test_metadata.kwargs.items() if name != 'model' %}
+            {#- A relation argument is written `source('landing', '<table>')`. -#}
+            {% set relation = modules.re.match("^source\\('landing', '(\\w+)'\\)$", value) if value is string else none %}
+            {% do arguments.update({name: source('landing', relation.group(1)) if relation else value}) %}
+        {% endfor %}
+        {% set tested = modules.re.search("source\\('landing', '(\\w+)'\\)", node.test_metadata.kwargs.model).group(1) %}
+        {% set check_sql = context['test_' ~ node.test_metadata.name](model=source('landing', tested), **arguments) %}
+        {% set check_name = node.test_metadata.name ~ ' ' ~ (arguments.get('column_name') or arguments.get('columns', []) | join(', ')) %}
+        {% set message = landing_problems_message(check_sql, landing_file_name(source('landing', tested)), check_name) %}
+        {% if message %}{% do messages.append(message) %}{% endif %}
+    {% endfor %}
+    {% if messages %}
+        {{ exceptions.raise_compiler_error(messages | join('\n')) }}
+    {% endif %}
+    {{ return('') }}
+{% endmacro %}

@@ -11,23 +11,37 @@
 -#}
 {% macro raise_landing_problems(check_sql, file_name, check_name, max_listed=10) %}
     {% if execute and (config.get('severity') | lower) == 'error' %}
-        {% set result = run_query(check_sql ~ '\norder by 1\nlimit ' ~ (max_listed + 1)) %}
-        {% if result.rows | length > 0 %}
-            {% set total = run_query('select count(*) from (' ~ check_sql ~ ') as problems').columns[0].values()[0] %}
-            {% set lines = [] %}
-            {% for row in result.rows[:max_listed] %}
-                {% do lines.append('  - ' ~ row[0] ~ ': ' ~ row[1]) %}
-            {% endfor %}
-            {% if total > max_listed %}
-                {% do lines.append('  ... and ' ~ (total - max_listed) ~ ' more') %}
-            {% endif %}
-            {{ exceptions.raise_compiler_error(
-                'Invalid landing file ' ~ file_name ~ ' (' ~ check_name ~ ', ' ~ total
-                ~ ' row(s)); nothing was published:\n' ~ (lines | join('\n'))
-            ) }}
+        {% set message = landing_problems_message(check_sql, file_name, check_name, max_listed) %}
+        {% if message %}
+            {{ exceptions.raise_compiler_error(message) }}
         {% endif %}
     {% endif %}
     {{ return(check_sql) }}
+{% endmacro %}
+
+{#-
+    The message of a landing check whose `check_sql` returns rows: the file,
+    the check, how many rows, the first `max_listed` of them; none when it
+    returns none. Shared by the tests (raise_landing_problems) and the
+    on-run-start hook that runs them all first (check_landing_zone).
+-#}
+{% macro landing_problems_message(check_sql, file_name, check_name, max_listed=10) %}
+    {% set result = run_query(check_sql ~ '\norder by 1\nlimit ' ~ (max_listed + 1)) %}
+    {% if result.rows | length == 0 %}
+        {{ return(none) }}
+    {% endif %}
+    {% set total = run_query('select count(*) from (' ~ check_sql ~ ') as problems').columns[0].values()[0] %}
+    {% set lines = [] %}
+    {% for row in result.rows[:max_listed] %}
+        {% do lines.append('  - ' ~ row[0] ~ ': ' ~ row[1]) %}
+    {% endfor %}
+    {% if total > max_listed %}
+        {% do lines.append('  ... and ' ~ (total - max_listed) ~ ' more') %}
+    {% endif %}
+    {{ return(
+        'Invalid landing file ' ~ file_name ~ ' (' ~ check_name ~ ', ' ~ total
+        ~ ' row(s)); nothing was built or published:\n' ~ (lines | join('\n'))
+    ) }}
 {% endmacro %}
 
 {#- The landing file of a `raw` relation: `accounts` -> `accounts.csv`. -#}
