@@ -9,6 +9,8 @@ tests kill builds, hold locks, fail a test and start two jobs at once over it.
 from __future__ import annotations
 
 import dataclasses
+import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -236,3 +238,56 @@ def test_a_second_job_stops_at_once_and_changes_nothing(database: Database, tmp_
     assert still_running, "the first job ended before the second stopped: the test proved nothing"
     assert before != database.published()  # the first job published
     database.assert_one_whole_set()
+
+
+def test_guards_refuse_a_header_only_arr_file_until_accepted(database: Database, tmp_path: Path) -> None:
+    """The publication guards on PostgreSQL: the same rule as on DuckDB (test_publication_guards.py).
+    A refused publication gives the build lock back; the override publishes and is recorded."""
+    code, output = database.dbt(BUILD)
+    assert code == 0, output[-5000:]
+    before = database.published()
+    header_only = Path(shutil.copytree(database.newer, tmp_path / "header_only"))
+    arr = header_only / "arr_monthly.csv"
+    arr.write_text(arr.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    load(database.env, header_only)
+    try:
+        code, output = database.dbt([*BUILD, "--vars", "{accept_publication_changes: [empty_marts]}"])
+        assert code != 0
+        assert "accept_publication_changes names no guard empty_marts" in output
+        assert "START sql" not in output
+
+        code, output = database.dbt(BUILD)
+        assert code != 0
+        assert "Publication guard empty_mart tripped" in output
+        assert "Nothing published: publication guard(s) empty_mart" in output
+        assert database.published() == before
+
+        accept = "{accept_publication_changes: [empty_mart, account_months_with_arr, scored_accounts, latest_month]}"
+        code, output = database.dbt([*BUILD, "--vars", accept])
+        assert code == 0, output[-5000:]
+        assert "no longer runs" not in output  # the refused build gave the lock back
+        with database.cluster.connect() as connection, connection.cursor() as cursor:
+            cursor.execute("select accepted_changes from marts.publication_log order by published_at desc limit 1")
+            (accepted,) = cursor.fetchone()
+        assert "empty_mart" in json.loads(accepted)
+        assert database.published()["fct_account_platform_adoption"] == []
+    finally:
+        load(database.env, database.newer)
+    code, output = database.dbt(BUILD)
+    assert code == 0, output[-5000:]
+    database.assert_one_whole_set()
+
+
+def test_the_loader_reads_a_landing_path_with_glob_characters(database: Database, tmp_path: Path) -> None:
+    """`[`, `*`, `?` in the landing path are characters on PostgreSQL too (the loader lists the
+    directory itself): the raw tables hold exactly that zone."""
+    zone = Path(shutil.copytree(database.newer, tmp_path / "zone[1]*?"))
+    try:
+        load(database.env, zone)
+        with database.cluster.connect() as connection, connection.cursor() as cursor:
+            cursor.execute("select count(*) from raw.usage_pings")
+            (pings,) = cursor.fetchone()
+        lines = sum(len(path.read_text(encoding="utf-8").splitlines()) for path in (zone / "usage_pings").iterdir())
+        assert pings == lines
+    finally:
+        load(database.env, database.newer)

@@ -70,3 +70,21 @@
         {{ text }}
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- A statement that fails with `message` when run: how a hook ends the run with an error it chose. -#}
+{% macro fail_statement(message) -%}
+    {{ return(adapter.dispatch('fail_statement', 'adoption_scoring')(message)) }}
+{%- endmacro %}
+
+{% macro default__fail_statement(message) -%}
+    select error({{ sql_string(message) }})
+{%- endmacro %}
+
+{% macro postgres__fail_statement(message) -%}
+    do $$ begin raise exception using message = {{ sql_string(message) }}; end $$
+{%- endmacro %}
+
+{% macro spark__fail_statement(message) -%}
+    select raise_error({{ sql_string(message) }})
+{%- endmacro %}

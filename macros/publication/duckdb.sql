@@ -17,16 +17,58 @@
 {%- endmacro %}
 
 
-{% macro duckdb__publish_relations(marts, record_sql) %}
-    {% set published_file = serving_path() %}
-    {% set work_file = published_file ~ '.publishing-' ~ invocation_id %}
+{#-
+    The plugin's file actions (plugins/adoption_publication.py): `check` the
+    settings at run start, `prepare` the publication (this build's work file
+    claimed, leftovers of builds that are gone removed), `publish` it.
+    Returns none, or the sentence saying why the action failed.
+-#}
+{% macro duckdb_publication_file_action(action, path, extra={}) %}
     {% set file = api.Relation.create(identifier='adoption_publication') %}
-    {% do adapter.store_relation('adoption_publication', file, [], published_file, 'duckdb', {'action': 'clean'}) %}
+    {% set config = dict(extra, action=action, build_database=target.path) %}
+    {% do adapter.store_relation('adoption_publication', file, [], path, 'duckdb', config) %}
+    {{ return(config.get('failure')) }}
+{% endmacro %}
 
+
+{#- The history of publications, in the build database (publication.publication_log), with every current column. -#}
+{% macro duckdb_publication_history() %}
     {% call statement('publication_history') %}
         create schema if not exists publication;
         create table if not exists publication.publication_log {{ publication_log_ddl() }};
+        {#- A log written by an older version of the project lacks the newer columns. -#}
+        {% for name, type in publication_log_columns() %}
+        alter table publication.publication_log add column if not exists {{ name }} {{ type }};
+        {% endfor %}
     {% endcall %}
+    {% do adapter.commit() %}
+{% endmacro %}
+
+
+{#- The previous publication: the newest row of the build database's history (publication.publication_log). -#}
+{% macro duckdb__previous_publication() %}
+    {% do duckdb_publication_history() %}
+    {{ return(latest_log_row(api.Relation.create(schema='publication', identifier='publication_log'))) }}
+{% endmacro %}
+
+
+{#- Misconfigured paths stop the run before anything is built (an on-run-start hook, check_configuration). -#}
+{% macro duckdb__check_publication_target() %}
+    {% set failure = duckdb_publication_file_action('check', serving_path()) %}
+    {% if failure %}
+        {{ exceptions.raise_compiler_error(failure) }}
+    {% endif %}
+{% endmacro %}
+
+
+{% macro duckdb__publish_relations(marts, record_sql) %}
+    {% set published_file = serving_path() %}
+    {% set work_file = published_file ~ '.publishing-' ~ invocation_id %}
+    {% set failure = duckdb_publication_file_action('prepare', work_file, {'published_file': published_file}) %}
+    {% if failure %}
+        {{ return({'failure': failure}) }}
+    {% endif %}
+    {% do duckdb_publication_history() %}
     {#- One transaction writes to one database: the build file's, then the new file's. -#}
     {% do adapter.commit() %}
 
@@ -49,15 +91,15 @@
     {% endcall %}
     {% do adapter.commit() %}
 
-    {% do adapter.store_relation(
-        'adoption_publication', file, [], work_file, 'duckdb',
-        {'action': 'publish', 'published_file': published_file}
-    ) %}
+    {% set failure = duckdb_publication_file_action('publish', work_file, {'published_file': published_file}) %}
+    {% if failure %}
+        {{ return({'failure': failure}) }}
+    {% endif %}
 
     {% call statement('publication_record') %}
         insert into publication.publication_log
         {{ record_sql }};
     {% endcall %}
     {% do adapter.commit() %}
-    {{ return(published_file) }}
+    {{ return({'published_to': published_file}) }}
 {% endmacro %}

@@ -38,6 +38,7 @@
     {% set log = api.Relation.create(database=target.database, schema=build_schema, identifier='publication_log') %}
     {% set previous_log = adapter.get_relation(database=target.database, schema=published_schema, identifier='publication_log') %}
     {% set published_names = marts | map(attribute='alias') | list + ['publication_log'] %}
+    {% set previous_columns = adapter.get_columns_in_relation(previous_log) | map(attribute='name') | list if previous_log else [] %}
     {% set built = run_query(
         "select table_name, case when table_type = 'VIEW' then 'view' else 'table' end"
         ~ " from information_schema.tables where table_schema = " ~ sql_text(build_schema)
@@ -63,7 +64,9 @@
             drop table if exists {{ log }};
             create table {{ log }} {{ publication_log_ddl() }};
             {% if previous_log %}
-            insert into {{ log }} select * from {{ previous_log }};
+            {#- A log written by an older version of the project lacks the newer columns. -#}
+            insert into {{ log }} ({{ previous_columns | join(', ') }})
+            select {{ previous_columns | join(', ') }} from {{ previous_log }};
             {% endif %}
             insert into {{ log }} {{ record_sql }};
             {#- Readers get the schema only now: never a build in progress. -#}
@@ -82,8 +85,30 @@
         $$;
     {% endcall %}
     {% do adapter.commit() %}
+    {#- The private history the next build's guards read: BI sessions never lock it. -#}
+    {% call statement('publication_record') %}
+        create table if not exists publication.publication_log {{ publication_log_ddl() }};
+        {% for name, type in publication_log_columns() %}
+        alter table publication.publication_log add column if not exists {{ name }} {{ type }};
+        {% endfor %}
+        insert into publication.publication_log {{ record_sql }};
+    {% endcall %}
+    {% do adapter.commit() %}
     {% do postgres__drop_retired_schemas(published_schema) %}
-    {{ return('schema ' ~ published_schema ~ ' of database ' ~ target.database) }}
+    {{ return({'published_to': 'schema ' ~ published_schema ~ ' of database ' ~ target.database}) }}
+{% endmacro %}
+
+
+{#-
+    The previous publication: the newest row of the private history
+    `publication.publication_log`, which BI sessions never read, so a reader
+    holding a lock on the published log cannot stall the guards. A database
+    published by a version without that history is read from the published
+    log once.
+-#}
+{% macro postgres__previous_publication() %}
+    {% set history = adapter.get_relation(database=target.database, schema='publication', identifier='publication_log') %}
+    {{ return(latest_log_row(history) if history else default__previous_publication()) }}
 {% endmacro %}
 
 

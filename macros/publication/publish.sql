@@ -65,6 +65,10 @@
     {% if skipped %}
         {% do problems.append(skipped | length ~ ' skipped') %}
     {% endif %}
+    {% if not ran %}
+        {% do problems.append('no model, seed or test ran (a step at the start of the run failed: see its error)') %}
+        {{ return(problems) }}
+    {% endif %}
     {% set left_out = [] %}
     {% for node in graph.nodes.values()
         if node.resource_type in ('model', 'seed', 'test', 'snapshot') and node.unique_id not in ran %}
@@ -72,7 +76,7 @@
     {% endfor %}
     {% if left_out %}
         {% do problems.append(
-            'the run left out ' ~ left_out | length ~ ' of the project''s models, seeds and tests (e.g. '
+            'the run left out ' ~ left_out | length ~ " of the project's models, seeds and tests (e.g. "
             ~ (left_out | sort)[:3] | join(', ') ~ '); only a whole `dbt build` publishes'
         ) %}
     {% endif %}
@@ -95,6 +99,8 @@
         ('accepted_pings', 'bigint'),
         ('rejected_pings', 'bigint'),
         ('mart_row_counts', text),
+        ('monthly_figures', text),
+        ('accepted_changes', text),
     ]) }}
 {% endmacro %}
 
@@ -121,20 +127,10 @@
     published (UTC), the commit (env ADOPTION_GIT_COMMIT, when set), the sha256
     of every seed file, the ping line counts and the rows of every mart.
 -#}
-{% macro publication_record_sql(marts) %}
+{% macro publication_record_sql(marts, figures, accepted_changes) %}
     {% set seed_checksums = {} %}
     {% for node in graph.nodes.values() if node.resource_type == 'seed' %}
         {% do seed_checksums.update({node.name: node.checksum.checksum}) %}
-    {% endfor %}
-    {% set counts_sql %}
-        {% for node in marts %}
-        select '{{ node.name }}' as mart, count(*) as row_count from {{ node_relation(node) }}
-        {% if not loop.last %}union all{% endif %}
-        {% endfor %}
-    {% endset %}
-    {% set mart_rows = {} %}
-    {% for row in run_query(counts_sql).rows %}
-        {% do mart_rows.update({row[0]: row[1] | int}) %}
     {% endfor %}
     {% set pings_sql %}
         select
@@ -156,7 +152,9 @@
         'raw_ping_lines': pings[0] | int,
         'accepted_pings': pings[1] | int,
         'rejected_pings': pings[2] | int,
-        'mart_row_counts': sql_text(tojson(mart_rows, sort_keys=true)),
+        'mart_row_counts': sql_text(tojson(figures.mart_rows, sort_keys=true)),
+        'monthly_figures': sql_text(tojson(figures.months, sort_keys=true)),
+        'accepted_changes': sql_text(tojson(accepted_changes, sort_keys=true) if accepted_changes else none),
     } %}
     {% set record %}
         select
@@ -168,24 +166,74 @@
 {% endmacro %}
 
 
-{#- The on-run-end hook: publish, or say in one line why not. Returns no SQL. -#}
+{#-
+    The on-run-end hook: publish, or say why not. Why not: the run was not a
+    whole passing build (one line; the run has failed already), publication
+    guards tripped (a line per guard: guards.sql), or the publish step itself
+    failed; in the last two the hook's SQL fails, so the run ends with an
+    error. Returns no SQL when it publishes.
+-#}
 {% macro publish_marts(results) %}
     {% if not execute %}
         {{ return('') }}
     {% endif %}
     {% set blockers = publication_blockers(results) %}
     {% if blockers %}
-        {{ print('Nothing published: ' ~ blockers | join('; ') ~ '. The published set is unchanged.') }}
+        {{ print(nothing_published(blockers | join('; '))) }}
         {{ return('') }}
     {% endif %}
     {% set began = modules.datetime.datetime.utcnow() %}
     {% set marts = published_models() %}
-    {% set record_sql = publication_record_sql(marts) %}
-    {% set where = adapter.dispatch('publish_relations', 'adoption_scoring')(marts, record_sql) %}
+    {% set figures = publication_figures(marts) %}
+    {% set previous = previous_publication() %}
+    {% set tripped = tripped_publication_guards(figures, previous) if previous else {} %}
+    {% set accepted = accepted_publication_guards() %}
+    {% set refused, accepted_changes = [], {} %}
+    {% for guard in publication_guard_names() if guard in tripped %}
+        {% set against = ' (against the published build ' ~ previous.build_id ~ '): ' ~ tripped[guard] %}
+        {% if guard in accepted %}
+            {% do accepted_changes.update({guard: 'against the published build ' ~ previous.build_id ~ ': ' ~ tripped[guard]}) %}
+            {{ print('Publication guard ' ~ guard ~ ' tripped, accepted by accept_publication_changes' ~ against) }}
+        {% else %}
+            {% do refused.append(guard) %}
+            {{ print('Publication guard ' ~ guard ~ ' tripped' ~ against) }}
+        {% endif %}
+    {% endfor %}
+    {% if refused %}
+        {% set names = refused %}
+        {{ return(fail_publication(nothing_published(
+            'publication guard(s) ' ~ names | join(', ') ~ ' tripped (above); if the change is intended, build again with '
+            ~ "--vars '{accept_publication_changes: [" ~ names | join(', ') ~ "]}'"
+        ))) }}
+    {% endif %}
+    {% set record_sql = publication_record_sql(marts, figures, accepted_changes) %}
+    {% set outcome = adapter.dispatch('publish_relations', 'adoption_scoring')(marts, record_sql) %}
+    {% if outcome.failure %}
+        {{ return(fail_publication(outcome.failure)) }}
+    {% endif %}
     {% set seconds = (modules.datetime.datetime.utcnow() - began).total_seconds() %}
     {{ print(
         'Published ' ~ marts | length ~ ' marts and publication_log of build ' ~ invocation_id ~ ' to '
-        ~ where ~ ' in ' ~ '%.1f' | format(seconds) ~ ' s.'
+        ~ outcome.published_to ~ ' in ' ~ '%.1f' | format(seconds) ~ ' s.'
     ) }}
     {{ return('') }}
 {% endmacro %}
+
+
+{#-
+    A publication that must not happen although every node passed: print the
+    line, give the build lock back (the hooks after a failed one are skipped),
+    and return the hook's SQL, which fails with the same line, so the run
+    ends with an error.
+-#}
+{% macro fail_publication(line) %}
+    {{ print(line) }}
+    {% do release_build_lock() %}
+    {{ return(fail_statement(line)) }}
+{% endmacro %}
+
+
+{#- The one line of a run that publishes nothing. -#}
+{% macro nothing_published(why) -%}
+    {{ return('Nothing published: ' ~ why ~ '. The published set is unchanged.') }}
+{%- endmacro %}

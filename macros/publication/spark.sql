@@ -34,11 +34,21 @@
         'create table if not exists ' ~ published_schema ~ '.publication_log '
         ~ publication_log_ddl() ~ ' using parquet'
     ) %}
-    {% do run_query('insert into ' ~ published_schema ~ '.publication_log ' ~ record_sql) %}
+    {#- A log written by an older version of the project lacks the newer columns. -#}
+    {% set log = api.Relation.create(schema=published_schema, identifier='publication_log') %}
+    {% set present = adapter.get_columns_in_relation(log) | map(attribute='name') | map('lower') | list %}
+    {% set missing = [] %}
+    {% for name, type in publication_log_columns() if name not in present %}
+        {% do missing.append(name ~ ' ' ~ type) %}
+    {% endfor %}
+    {% if missing %}
+        {% do run_query('alter table ' ~ log ~ ' add columns (' ~ missing | join(', ') ~ ')') %}
+    {% endif %}
+    {% do run_query('insert into ' ~ log ~ ' ' ~ record_sql) %}
     {% for row in run_query('show tables in ' ~ build_schema).rows %}
         {% if '__p' in row[1] and not row[1].endswith(version) %}
             {% do run_query('drop table if exists ' ~ build_schema ~ '.' ~ row[1]) %}
         {% endif %}
     {% endfor %}
-    {{ return('database ' ~ published_schema ~ ' (views over ' ~ build_schema ~ '.*' ~ version ~ ')') }}
+    {{ return({'published_to': 'database ' ~ published_schema ~ ' (views over ' ~ build_schema ~ '.*' ~ version ~ ')'}) }}
 {% endmacro %}
