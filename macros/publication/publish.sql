@@ -72,7 +72,7 @@
     {% endfor %}
     {% if left_out %}
         {% do problems.append(
-            'the run left out ' ~ left_out | length ~ ' of the project''s models, seeds and tests (e.g. '
+            'the run left out ' ~ left_out | length ~ " of the project's models, seeds and tests (e.g. "
             ~ (left_out | sort)[:3] | join(', ') ~ '); only a whole `dbt build` publishes'
         ) %}
     {% endif %}
