@@ -49,6 +49,25 @@ def test_loader_keeps_every_ping_line_with_its_file_and_number(
         assert sorted(cursor.fetchall()) == expected
 
 
+def test_the_database_collation_is_language_aware(
+    postgres_build: engines.PostgresCluster, reference: engines.Reference
+) -> None:
+    """Without it the tie-break comparison below proves nothing: the database's own order of
+    the tied uuids must differ from their order by code point."""
+    lower, upper = reference.ties.uuids
+    with postgres_build.connect() as connection, connection.cursor() as cursor:
+        cursor.execute("select %s < %s", [lower, upper])
+        assert cursor.fetchone()[0] is not (lower < upper)
+
+
+def test_text_tie_breaks_compare_by_code_point(
+    postgres_build: engines.PostgresCluster, reference: engines.Reference
+) -> None:
+    ties = reference.ties
+    with postgres_build.connect() as connection, connection.cursor() as cursor:
+        assert engines.chosen_by_tie_breaks(cursor, ties, "%s") == (ties.primary_uuid, ties.latest_ping_id)
+
+
 def test_marts_match_duckdb_row_for_row(postgres_build: engines.PostgresCluster, reference: engines.Reference) -> None:
     problems = engines.mart_differences(reference.marts, postgres_build.marts())
     assert not problems, "\n".join(problems)

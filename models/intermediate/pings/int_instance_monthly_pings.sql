@@ -55,7 +55,7 @@ ranked_pings as (
         *,
         row_number() over (
             partition by uuid, reporting_month
-            order by recorded_at desc, ping_id desc
+            order by recorded_at desc, {{ byte_order('ping_id') }} desc
         ) as recency_rank,
         count(*) over (partition by uuid, reporting_month) as pings_in_month
     from pings
