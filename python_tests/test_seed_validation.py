@@ -187,6 +187,8 @@ CASES = {
             # A US-style date: read as written, never as some date.
             (None, "SCN06,CI,07/01/2026,,Green,month first"),
             (None, "SCN06,SCM,2026-07-01,2026-1-01,Green,no leading zero"),
+            # A use case and a color spelled in another case than their seeds.
+            (None, "SCN07,ci,2025-01-01,,green,lowercase"),
             # The same row twice.
             (None, "SCN08,CD,2025-01-01,,Green,listed twice"),
             (None, "SCN08,CD,2025-01-01,,Green,listed twice"),
@@ -206,8 +208,12 @@ CASES = {
             " YYYY-MM-DD",
             "row account_id=SCN06 use_case=SCM from_month=2026-07-01: to_month '2026-1-01' is not a date written"
             " YYYY-MM-DD",
+            "row account_id=SCN07 use_case=ci from_month=2025-01-01: unknown use_case 'ci' (not a use_case of"
+            " use_cases; did you mean 'CI'?",
+            "row account_id=SCN07 use_case=ci from_month=2025-01-01: unknown color 'green' (not a color of"
+            " score_color_bands; did you mean 'Green'?",
             "row account_id=SCN08 use_case=CD from_month=2025-01-01: 2 identical rows, on lines"
-            f" {appended_line('score_overrides', 10)}, {appended_line('score_overrides', 11)}",
+            f" {appended_line('score_overrides', 11)}, {appended_line('score_overrides', 12)}",
         ),
     ),
     "instance_exclusions_every_problem": BrokenSeed(
