@@ -8,6 +8,7 @@ apt-get when missing and the tests run as root.
 
 from __future__ import annotations
 
+import csv
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,6 +67,17 @@ def test_text_tie_breaks_compare_by_code_point(
     ties = reference.ties
     with postgres_build.connect() as connection, connection.cursor() as cursor:
         assert engines.chosen_by_tie_breaks(cursor, ties, "%s") == (ties.primary_uuid, ties.latest_ping_id)
+
+
+def test_seed_tables_keep_the_csv_order(postgres_build: engines.PostgresCluster, reference: engines.Reference) -> None:
+    """The seed checks name a row's CSV line by its place in the table (seed_line_number:
+    `ctid` on PostgreSQL), which holds while dbt's seed load inserts the rows in CSV order."""
+    with postgres_build.connect() as connection, connection.cursor() as cursor:
+        for path in sorted((reference.project / "seeds").glob("*.csv")):
+            with path.open(encoding="utf-8", newline="") as handle:
+                header, *rows = list(csv.reader(handle))
+            cursor.execute(f'select "{header[0]}" from methodology."{path.stem}" order by ctid')
+            assert [value for (value,) in cursor.fetchall()] == [row[0] or None for row in rows], path.name
 
 
 def test_marts_match_duckdb_row_for_row(postgres_build: engines.PostgresCluster, reference: engines.Reference) -> None:
