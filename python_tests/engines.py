@@ -5,6 +5,7 @@ row-by-row comparison of every mart.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import fcntl
 import gzip
@@ -66,6 +67,79 @@ class Reference:
     marts: Snapshot
     # The project every engine builds: a copy whose CSM seeds name the zone's accounts.
     project: Path
+    # The text tie-breaks the zone holds (add_text_ties), and the rows DuckDB chose.
+    ties: TextTies
+
+
+@dataclass(frozen=True)
+class TextTies:
+    subscription_id: str
+    reporting_month: date
+    # Two instances tied on every key but their uuids, which differ only in case.
+    uuids: tuple[str, str]
+    # Two pings of uuids[0] tied on recorded_at, ids differing only in case.
+    ping_ids: tuple[str, str]
+
+    @property
+    def primary_uuid(self) -> str:
+        """The smallest uuid, compared by code point (Python's order, DuckDB's and Spark's)."""
+        return min(self.uuids)
+
+    @property
+    def latest_ping_id(self) -> str:
+        """The greatest ping id, compared by code point."""
+        return max(self.ping_ids)
+
+
+def add_text_ties(raw_path: Path) -> TextTies:
+    """Land ties that only a text tie-break settles, where a language-aware collation (ICU
+    en-US: `u-` before `U-`) and code-point order (`U-` before `u-`) disagree: two new
+    Production instances of one subscription with the same billable users (more than any
+    other) and the same ping time, uuids differing only in case, and a second ping of the
+    first one at the same time with an id differing only in case. Their CI builds differ,
+    so another choice changes the instance and account marts. Their labels are appended
+    to instances.csv with CRLF line endings, so that the file mixes CRLF and LF as well."""
+    with (raw_path / "arr_monthly.csv").open(encoding="utf-8") as handle:
+        base_arr = {
+            (row["arr_month"][:7], row["subscription_id"])
+            for row in csv.DictReader(handle)
+            if row["product_category"] == "Base Products" and float(row["arr"]) > 0
+        }
+    path = sorted((raw_path / "usage_pings").glob("*.ndjson"))[-1]
+    month = path.name[:7]
+    pings = []  # the well-formed ones: the generator lands bad lines too
+    for line in path.read_text(encoding="utf-8").splitlines():
+        with contextlib.suppress(ValueError):
+            ping = json.loads(line)
+            if isinstance(ping, dict) and isinstance(ping.get("recorded_at"), str):
+                pings.append(ping)
+    model = next(
+        ping
+        for ping in pings
+        if (month, ping.get("license_subscription_id")) in base_arr and ping["recorded_at"].startswith(month)
+    )
+    subscription_id = model["license_subscription_id"]
+    most_users = max(
+        max(int(ping.get(key) or 0) for key in ("license_billable_users", "active_user_count"))
+        for ping in pings
+        if ping.get("license_subscription_id") == subscription_id
+    )
+    ties = TextTies(subscription_id, date.fromisoformat(f"{month}-01"), ("u-tie-1", "U-TIE-1"), ("p-tie-1", "P-TIE-1"))
+    new_pings = [
+        (ties.uuids[0], ties.ping_ids[0], 1000),
+        (ties.uuids[0], ties.ping_ids[1], 10),
+        (ties.uuids[1], "q-tie-1", 100_000),
+    ]
+    with path.open("a", encoding="utf-8") as handle:
+        for uuid, ping_id, ci_builds in new_pings:
+            ping = json.loads(json.dumps(model))
+            ping.update(id=ping_id, uuid=uuid, hostname=f"{uuid}.example", license_billable_users=most_users + 10)
+            ping.setdefault("counts_monthly", {})["ci_builds"] = ci_builds
+            handle.write(json.dumps(ping) + "\n")
+    with (raw_path / "instances.csv").open("ab") as handle:
+        for uuid in ties.uuids:
+            handle.write(f"{uuid},{uuid}.example,Production,{month}-01T00:00:00Z\r\n".encode())
+    return ties
 
 
 def csm_seeded_project(destination: Path, raw_path: Path) -> Path:
@@ -99,6 +173,7 @@ def reference_build(root: Path) -> Reference:
         # A stray file beside the pings: every engine lists it (dq_ignored_landing_files) and reads none of it.
         first_file = sorted((raw_path / "usage_pings").glob("*.ndjson"))[0]
         shutil.copy(first_file, first_file.with_name(first_file.name + ".bak"))
+        ties = add_text_ties(raw_path)
         database = root / "reference.duckdb"
         project = csm_seeded_project(root / "project", raw_path)
         # Only the marts are compared: seeds and models (tests run in the engines' builds).
@@ -120,10 +195,37 @@ def reference_build(root: Path) -> Reference:
                 ).fetchall()
             ]
             marts = {table: read_table(connection.cursor(), f'"{BUILD_SCHEMA}"."{table}"') for table in tables}
+            # The ties are ties, and DuckDB settles them by code point.
+            assert chosen_by_tie_breaks(connection.cursor(), ties, "?") == (ties.primary_uuid, ties.latest_ping_id)
         # An empty mart would make the engines' comparison vacuous.
         assert marts and all(rows for _, rows in marts.values()), {t: len(rows) for t, (_, rows) in marts.items()}
-        _cache["reference"] = Reference(raw_path, database, marts, project)
+        _cache["reference"] = Reference(raw_path, database, marts, project, ties)
     return _cache["reference"]
+
+
+def chosen_by_tie_breaks(cursor, ties: TextTies, placeholder: str) -> tuple[str, str]:
+    """(primary uuid, ping id kept for uuids[0]) that a build chose, through a DB-API cursor,
+    after checking that nothing but the text tie-breaks separated the candidates."""
+    cursor.execute(
+        "select uuid, ping_id, billable_user_count, recorded_at, instance_type"
+        " from intermediate.int_instance_monthly_pings"
+        f" where license_subscription_id = {placeholder} and reporting_month = {placeholder}",
+        [ties.subscription_id, ties.reporting_month],
+    )
+    candidates = {row[0]: row[1:] for row in cursor.fetchall()}
+    tied = [candidates.get(uuid) for uuid in ties.uuids]
+    assert tied[0] is not None and tied[1] is not None, f"tied instances missing: {candidates}"
+    assert tied[0][1:] == tied[1][1:], f"the instances are not tied: {tied}"
+    most_users = max(row[1] for row in candidates.values() if row[1] is not None)
+    assert most_users == tied[0][1], f"another instance has as many users: {candidates}"
+    assert [row[1] for row in candidates.values()].count(most_users) == 2, f"a third instance ties: {candidates}"
+    cursor.execute(
+        "select uuid from intermediate.int_subscription_primary_instances"
+        f" where subscription_id = {placeholder} and reporting_month = {placeholder}",
+        [ties.subscription_id, ties.reporting_month],
+    )
+    (primary,) = cursor.fetchall()
+    return primary[0], tied[0][0]
 
 
 def raw_ping_lines(raw_path: Path) -> list[tuple[str, int, str | None]]:
@@ -282,6 +384,10 @@ class PostgresCluster:
     port: int
     database: str = "adoption"
     user: str = "postgres"
+    # The database's collation: language-aware (ICU en-US sorts `u-1` before `U-1` and
+    # ignores punctuation at first), as many production databases are, so that every
+    # PostgreSQL build checks that the project's text tie-breaks do not depend on it.
+    icu_locale: str = "en-US"
 
     def as_owner(self, args: list[str]) -> list[str]:
         # initdb and the server refuse to run as root: run them as the `postgres` user.
@@ -307,7 +413,10 @@ class PostgresCluster:
         )
         with self.connect("postgres") as connection:
             connection.autocommit = True
-            connection.cursor().execute(f"create database {self.database}")
+            connection.cursor().execute(
+                f"create database {self.database} template template0 encoding 'UTF8'"
+                f" locale_provider icu icu_locale '{self.icu_locale}'"
+            )
         return self
 
     def stop(self) -> None:

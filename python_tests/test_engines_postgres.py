@@ -8,6 +8,7 @@ apt-get when missing and the tests run as root.
 
 from __future__ import annotations
 
+import csv
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,6 +48,36 @@ def test_loader_keeps_every_ping_line_with_its_file_and_number(
     with postgres_build.connect() as connection, connection.cursor() as cursor:
         cursor.execute("select source_file, line_number, payload from raw.usage_pings")
         assert sorted(cursor.fetchall()) == expected
+
+
+def test_the_database_collation_is_language_aware(
+    postgres_build: engines.PostgresCluster, reference: engines.Reference
+) -> None:
+    """Without it the tie-break comparison below proves nothing: the database's own order of
+    the tied uuids must differ from their order by code point."""
+    lower, upper = reference.ties.uuids
+    with postgres_build.connect() as connection, connection.cursor() as cursor:
+        cursor.execute("select %s < %s", [lower, upper])
+        assert cursor.fetchone()[0] is not (lower < upper)
+
+
+def test_text_tie_breaks_compare_by_code_point(
+    postgres_build: engines.PostgresCluster, reference: engines.Reference
+) -> None:
+    ties = reference.ties
+    with postgres_build.connect() as connection, connection.cursor() as cursor:
+        assert engines.chosen_by_tie_breaks(cursor, ties, "%s") == (ties.primary_uuid, ties.latest_ping_id)
+
+
+def test_seed_tables_keep_the_csv_order(postgres_build: engines.PostgresCluster, reference: engines.Reference) -> None:
+    """The seed checks name a row's CSV line by its place in the table (seed_line_number:
+    `ctid` on PostgreSQL), which holds while dbt's seed load inserts the rows in CSV order."""
+    with postgres_build.connect() as connection, connection.cursor() as cursor:
+        for path in sorted((reference.project / "seeds").glob("*.csv")):
+            with path.open(encoding="utf-8", newline="") as handle:
+                header, *rows = list(csv.reader(handle))
+            cursor.execute(f'select "{header[0]}" from methodology."{path.stem}" order by ctid')
+            assert [value for (value,) in cursor.fetchall()] == [row[0] or None for row in rows], path.name
 
 
 def test_marts_match_duckdb_row_for_row(postgres_build: engines.PostgresCluster, reference: engines.Reference) -> None:

@@ -217,6 +217,8 @@ def test_a_selection_publishes_nothing(zones: Zones, tmp_path: Path) -> None:
     result = run_dbt(["build", "--select", "dim_accounts"], zones.newer, database)
     assert result.ok, result.output[-5000:]
     assert "Nothing published: the run left out" in result.output
+    # The apostrophe survives Jinja (two adjacent '' literals once concatenated into "projects").
+    assert "of the project's models, seeds and tests" in result.output
     assert published_digest(database) == before
 
 

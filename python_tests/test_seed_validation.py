@@ -29,6 +29,20 @@ class BrokenSeed:
     expected: tuple[str, ...]
 
 
+def shipped_lines(seed: str) -> list[str]:
+    return (PROJECT_ROOT / "seeds" / f"{seed}.csv").read_text().splitlines()
+
+
+def line_of(seed: str, row: str) -> int:
+    """The CSV line (header = 1) of a row of a shipped seed."""
+    return shipped_lines(seed).index(row) + 1
+
+
+def appended_line(seed: str, nth: int) -> int:
+    """The CSV line of the `nth` (1-based) row a case appends to a shipped seed."""
+    return len(shipped_lines(seed)) + nth
+
+
 CASES = {
     "threshold_gap": BrokenSeed(
         "measure_thresholds",
@@ -170,16 +184,36 @@ CASES = {
             (None, "SCN03,CI,2025-03-01,,Yellow,second period starts in the first one"),
             (None, "SCN04,CI,2025-03-01,2025-01-01,Green,ends before it starts"),
             (None, "SCN05,CI,2025-03-15,,Green,mid-month"),
+            # A US-style date: read as written, never as some date.
+            (None, "SCN06,CI,07/01/2026,,Green,month first"),
+            (None, "SCN06,SCM,2026-07-01,2026-1-01,Green,no leading zero"),
+            # A use case and a color spelled in another case than their seeds.
+            (None, "SCN07,ci,2025-01-01,,green,lowercase"),
+            # The same row twice.
+            (None, "SCN08,CD,2025-01-01,,Green,listed twice"),
+            (None, "SCN08,CD,2025-01-01,,Green,listed twice"),
         ),
         (
             "score_overrides.csv",
             "row account_id=SCN01 use_case=Deploy from_month=2025-01-01: unknown use_case 'Deploy'",
             "row account_id=SCN01 use_case=CI from_month=2025-01-01: unknown color 'Amber'",
             "row account_id=SCN02 use_case=CI from_month=2025-01-01: empty reason (required)",
-            "row account_id=SCN03 use_case=CI from_month=2025-03-01: period overlaps the period of row"
-            " account_id=SCN03 use_case=CI from_month=2025-01-01",
+            "row account_id=SCN03 use_case=CI from_month=2025-03-01: period on line"
+            f" {appended_line('score_overrides', 5)} overlaps the period of row"
+            " account_id=SCN03 use_case=CI from_month=2025-01-01"
+            f" on line {appended_line('score_overrides', 4)}",
             "row account_id=SCN04 use_case=CI from_month=2025-03-01: to_month 2025-01-01 is before from_month",
             "row account_id=SCN05 use_case=CI from_month=2025-03-15: from_month 2025-03-15 is not the first day",
+            "row account_id=SCN06 use_case=CI from_month=07/01/2026: from_month '07/01/2026' is not a date written"
+            " YYYY-MM-DD",
+            "row account_id=SCN06 use_case=SCM from_month=2026-07-01: to_month '2026-1-01' is not a date written"
+            " YYYY-MM-DD",
+            "row account_id=SCN07 use_case=ci from_month=2025-01-01: unknown use_case 'ci' (not a use_case of"
+            " use_cases; did you mean 'CI'?",
+            "row account_id=SCN07 use_case=ci from_month=2025-01-01: unknown color 'green' (not a color of"
+            " score_color_bands; did you mean 'Green'?",
+            "row account_id=SCN08 use_case=CD from_month=2025-01-01: 2 identical rows, on lines"
+            f" {appended_line('score_overrides', 11)}, {appended_line('score_overrides', 12)}",
         ),
     ),
     "instance_exclusions_every_problem": BrokenSeed(
@@ -189,13 +223,30 @@ CASES = {
             (None, "inst-02-prod,audit box,2025-01-01,2025-06-01"),
             (None, "inst-02-prod,audit box again,2025-06-01,2025-06-01"),
             (None, ",no instance,2025-01-01,"),
+            (None, "inst-03-prod,audit box,2025-01-01,2025/06/01"),
+            (None, "inst-04-prod,listed twice,2025-01-01,"),
+            (None, "inst-04-prod,listed twice,2025-01-01,"),
         ),
         (
             "instance_exclusions.csv",
             "row uuid=inst-01-prod from_month=2025-01-01: empty reason (required)",
-            "row uuid=inst-02-prod from_month=2025-06-01: period overlaps the period of row"
-            " uuid=inst-02-prod from_month=2025-01-01",
+            f"row uuid=inst-02-prod from_month=2025-06-01: period on line {appended_line('instance_exclusions', 3)}"
+            f" overlaps the period of row uuid=inst-02-prod from_month=2025-01-01 on line"
+            f" {appended_line('instance_exclusions', 2)}",
             "row uuid= from_month=2025-01-01: empty uuid (required)",
+            "row uuid=inst-03-prod from_month=2025-01-01: to_month '2025/06/01' is not a date written YYYY-MM-DD",
+            "row uuid=inst-04-prod from_month=2025-01-01: 2 identical rows, on lines"
+            f" {appended_line('instance_exclusions', 6)}, {appended_line('instance_exclusions', 7)}",
+        ),
+    ),
+    # A duplicate of a shipped row, named with the line of each copy.
+    "use_case_listed_twice": BrokenSeed(
+        "use_cases",
+        ((None, "CI,2,,true"),),
+        (
+            "use_cases.csv",
+            f"row use_case=CI: 2 identical rows, on lines {line_of('use_cases', 'CI,2,,true')},"
+            f" {appended_line('use_cases', 1)}",
         ),
     ),
 }

@@ -88,3 +88,23 @@
 {% macro spark__fail_statement(message) -%}
     select raise_error({{ sql_string(message) }})
 {%- endmacro %}
+
+{#-
+    A text as a sort or tie-break key that orders the same on every engine:
+    by code point (byte order of UTF-8). DuckDB and Spark compare text that way
+    already; a PostgreSQL database may have a language-aware collation
+    (en_US: `u-1` before `U-1`, punctuation ignored at first), so there the
+    key is compared with the "C" collation. Use it wherever an `order by`,
+    `min` or `max` on text picks a row (the primary instance, the latest ping).
+-#}
+{% macro byte_order(expression) -%}
+    {{ return(adapter.dispatch('byte_order', 'adoption_scoring')(expression)) }}
+{%- endmacro %}
+
+{% macro default__byte_order(expression) -%}
+    {{ expression }}
+{%- endmacro %}
+
+{% macro postgres__byte_order(expression) -%}
+    ({{ expression }}) collate "C"
+{%- endmacro %}

@@ -16,6 +16,7 @@
       and the columns missing; extra columns are ignored.
     * every value is text (staging casts it); `line_number` is the line of
       the file the row starts on (the header is line 1).
+    * line endings may be LF, CRLF, or both mixed in one file.
 
     Pings: only `usage_pings/*.ndjson` and `usage_pings/*.ndjson.gz` are read;
     `raw.usage_ping_files` lists every file there, read or not.
@@ -114,7 +115,25 @@
         {% for column in columns %}{% do empty.append('cast(null as varchar) as ' ~ column) %}{% endfor %}
         {{ return('select ' ~ (empty | join(', ')) ~ ', cast(null as bigint) as line_number where false') }}
     {% endif %}
-    {% set reader = "read_csv(" ~ sql_string(glob_literal(path)) ~ ", header = true, delim = ',', all_varchar = true)" %}
+    {#-
+        A file that mixes CRLF and LF line endings (a spreadsheet export
+        appended to by a script) stops DuckDB's strict reader ("Error when
+        sniffing file"); the PostgreSQL loader reads it. Such a file is read in
+        DuckDB's lenient mode, which splits on either ending and keeps no CR
+        in the last column. Every other file stays strict, so that a row with
+        more fields than the header is still an error naming its line.
+    -#}
+    {#- The file's bytes as text, each control byte, byte above 0x7F and backslash as `\xNN`: count CRLFs and LFs. -#}
+    {% set line_endings_sql %}
+        select
+            (length(escaped) - length(replace(escaped, '\x0D\x0A', ''))) // 8 as crlf_count,
+            (length(escaped) - length(replace(escaped, '\x0A', ''))) // 4 as lf_count
+        from (select cast(content as varchar) as escaped from read_blob({{ sql_string(glob_literal(path)) }}))
+    {% endset %}
+    {% set line_endings = run_query(line_endings_sql).rows[0] %}
+    {% set is_mixed = line_endings[0] > 0 and line_endings[1] > line_endings[0] %}
+    {% set reader = "read_csv(" ~ sql_string(glob_literal(path)) ~ ", header = true, delim = ',', all_varchar = true"
+        ~ (", strict_mode = false" if is_mixed else "") ~ ")" %}
     {% set header = run_query('select * from ' ~ reader ~ ' limit 0').column_names | list %}
     {% set by_name = {} %}
     {% for column in header %}{% do by_name.update({column | trim | lower: column}) %}{% endfor %}

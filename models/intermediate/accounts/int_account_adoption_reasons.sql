@@ -33,7 +33,7 @@ final as (
         case
             when reasons.updated_at is not null then row_number() over (
                 partition by reasons.account_id, reasons.use_case, reasons.updated_at is null
-                order by reasons.updated_at desc, reasons.reason asc
+                order by reasons.updated_at desc, {{ byte_order('reasons.reason') }} asc
             )
         end as recency_rank
     from reasons

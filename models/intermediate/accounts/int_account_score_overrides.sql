@@ -9,7 +9,15 @@ with
 
 overrides as (
 
-    select * from {{ ref('score_overrides') }}
+    -- The months are text in the seed (checked YYYY-MM-DD by periods_valid).
+    select
+        account_id,
+        use_case,
+        {{ try_cast_date('from_month') }} as from_month,
+        {{ try_cast_date('to_month') }} as to_month,
+        color,
+        reason
+    from {{ ref('score_overrides') }}
 
 ),
 

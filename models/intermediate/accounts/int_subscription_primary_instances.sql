@@ -35,7 +35,7 @@ candidates as (
                 primary_preference asc,
                 billable_user_count desc nulls last,
                 recorded_at desc,
-                uuid asc
+                {{ byte_order('uuid') }} asc
         ) as preference_rank
     from instance_months
     where

@@ -9,7 +9,13 @@ with
 
 exclusions as (
 
-    select * from {{ ref('instance_exclusions') }}
+    -- The months are text in the seed (checked YYYY-MM-DD by periods_valid).
+    select
+        uuid,
+        reason,
+        {{ try_cast_date('from_month') }} as from_month,
+        {{ try_cast_date('to_month') }} as to_month
+    from {{ ref('instance_exclusions') }}
 
 ),
 

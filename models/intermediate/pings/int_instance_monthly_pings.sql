@@ -39,7 +39,13 @@ accounts as (
 
 exclusions as (
 
-    select * from {{ ref('instance_exclusions') }}
+    -- The months are text in the seed (checked YYYY-MM-DD by periods_valid).
+    select
+        uuid,
+        reason,
+        {{ try_cast_date('from_month') }} as from_month,
+        {{ try_cast_date('to_month') }} as to_month
+    from {{ ref('instance_exclusions') }}
 
 ),
 
@@ -55,7 +61,7 @@ ranked_pings as (
         *,
         row_number() over (
             partition by uuid, reporting_month
-            order by recorded_at desc, ping_id desc
+            order by recorded_at desc, {{ byte_order('ping_id') }} desc
         ) as recency_rank,
         count(*) over (partition by uuid, reporting_month) as pings_in_month
     from pings

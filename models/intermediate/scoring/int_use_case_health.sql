@@ -215,7 +215,8 @@ stacked as (
 -- The largest move of each use case (first in this order) onto its row;
 -- the use cases' rows only.
 {%- set best_move = 'over (partition by entity_type, entity_id, reporting_month, use_case'
-    ~ ' order by is_use_case asc, weighted_gain desc, measure_display_order asc nulls last, measure asc)' %}
+    ~ ' order by is_use_case asc, weighted_gain desc, measure_display_order asc nulls last, '
+    ~ byte_order('measure') ~ ' asc)' %}
 {%- set limiting_columns = [
     'measure', 'measure_value', 'measure_color', 'measure_next_color', 'measure_direction',
     'measure_threshold', 'measure_threshold_inclusive', 'measure_gap', 'measure_numerator_gap',

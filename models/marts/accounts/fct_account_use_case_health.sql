@@ -59,7 +59,7 @@ reasons_as_of_month as (
         reasons.is_accepted_reason,
         row_number() over (
             partition by with_history.account_id, with_history.reporting_month, with_history.use_case
-            order by reasons.updated_at desc nulls last, reasons.reason asc
+            order by reasons.updated_at desc nulls last, {{ byte_order('reasons.reason') }} asc
         ) as recency_rank
     from with_history
     inner join reasons

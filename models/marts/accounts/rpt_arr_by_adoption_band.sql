@@ -77,7 +77,7 @@ shares as (
         cast(coalesce(band_totals.arr, 0) as {{ type_double() }}) / nullif(month_totals.month_arr, 0) as pct_of_arr,
         sum(coalesce(band_totals.arr, 0)) over (
             partition by spine.reporting_month
-            order by spine.display_order, spine.adoption_band
+            order by spine.display_order, {{ byte_order('spine.adoption_band') }}
             rows between unbounded preceding and current row
         ) as running_exact_arr
     from spine

@@ -272,7 +272,9 @@ later_deliveries as (
         select
             source_file,
             line_number,
-            row_number() over (partition by ping_id order by source_file, line_number) as delivery_rank
+            row_number() over (
+                partition by ping_id order by {{ byte_order('source_file') }}, line_number
+            ) as delivery_rank
         from deliveries
     ) as ranked
     where delivery_rank > 1
