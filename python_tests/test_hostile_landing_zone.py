@@ -8,7 +8,8 @@ Every bad input has one defined outcome (SPEC §7, README "Bad input"):
 * rejected with a reason: a ping line that is not UTF-8 (the other lines are scored);
   ignored and listed: files in usage_pings/ other than *.ndjson and *.ndjson.gz;
 * an error naming the file, the line and the value: keys twice, unknown parents, dates and
-  numbers that do not parse, an arr_month that is not a first of month; or naming the file
+  numbers that do not parse, an arr_month that is not a first of month, ARR beyond the
+  published type; or naming the file
   (and column): a required file missing or empty, a declared column missing.
 
 And nothing is lost: raw lines = accepted + rejected, ARR by band = the CSV's own sum to
@@ -477,6 +478,11 @@ DATA_ERRORS: dict[str, list[tuple[str | None, str]]] = {
         (None, "2025-06-01,SUB02,Add-on,Premium,abc,0"),
         (None, "2025-06-01,SUB04,Add-on,Premium,1.00,1.5"),
         (None, "2025-06-01,SUB07,Base Products,Premium,3000.00,10"),
+        # ARR beyond the published type, decimal(18, 2): 10^16, and a value that rounds to it;
+        # the largest that fits, negative, passes.
+        (None, "2025-06-01,SUB05,Add-on,Ultimate,10000000000000000.00,0"),
+        (None, "2025-06-01,SUB06,Add-on,Ultimate,9999999999999999.995,0"),
+        (None, "2025-06-01,SUB09,Add-on,Ultimate,-9999999999999999.99,0"),
     ],
     "instances.csv": [(None, ",gitlab.nobody.example,Production,2024-12-01T00:00:00Z")],
 }
@@ -624,6 +630,16 @@ EXPECTED_ERRORS = [
         f"{scenario_lines('arr_monthly.csv') + 4}",
     ),
     ("instances.csv", "landing_required uuid", 1, f"line {scenario_lines('instances.csv') + 1}: uuid is blank"),
+    *(
+        (
+            "arr_monthly.csv",
+            "landing_fits_decimal arr",
+            2,
+            f"line {scenario_lines('arr_monthly.csv') + offset}: arr '{value}' does not fit decimal(18, 2) "
+            "(var published_arr_type): at most 9999999999999999.99 in absolute value",
+        )
+        for offset, value in ((5, "10000000000000000.00"), (6, "9999999999999999.995"))
+    ),
 ]
 
 
