@@ -41,6 +41,9 @@
 {%- endfor -%}
 {%- set future_cutoff = run_started_at + modules.datetime.timedelta(hours=var('future_ping_tolerance_hours')) %}
 {%- set future_cutoff_sql = "cast('" ~ future_cutoff.strftime('%Y-%m-%d %H:%M:%S') ~ "' as timestamp)" %}
+{#- Parsed here, so a var that is not a YYYY-MM-DD date stops the compile, naming it. -#}
+{%- set earliest_ping_date = modules.datetime.datetime.strptime(var('earliest_ping_date') | string, '%Y-%m-%d') %}
+{%- set earliest_cutoff_sql = "cast('" ~ earliest_ping_date.strftime('%Y-%m-%d %H:%M:%S') ~ "' as timestamp)" %}
 {#- Identifies what a line was parsed with: the paths read and the column each lands in. -#}
 {%- set catalog_signature = [] -%}
 {%- for entry in catalog -%}
@@ -175,6 +178,7 @@ classified as (
             when uuid is null then 'missing_uuid'
             when recorded_at_text is null then 'missing_recorded_at'
             when recorded_at is null then 'unparseable_recorded_at'
+            when recorded_at < {{ earliest_cutoff_sql }} then 'early_recorded_at'
             when recorded_at > {{ future_cutoff_sql }} then 'future_recorded_at'
         end as validation_failure
     from typed
@@ -211,8 +215,8 @@ validated as {{ materialized_cte() }} (
 {%- if is_incremental() %}
 
 -- Lines stored by earlier runs, of the files not parsed again and still in
--- the landing zone. Only their future check can change (the build start
--- moves); the other checks stand.
+-- the landing zone. Only their date checks can change (the build start
+-- moves, earliest_ping_date may be edited); the other checks stand.
 stored as (
 
     select
@@ -221,7 +225,9 @@ stored as (
         ping_id,
         rejection_reason,
         case
-            when rejection_reason not in ('future_recorded_at', 'duplicate_id') then rejection_reason
+            when rejection_reason not in ('early_recorded_at', 'future_recorded_at', 'duplicate_id')
+                then rejection_reason
+            when recorded_at < {{ earliest_cutoff_sql }} then 'early_recorded_at'
             when recorded_at > {{ future_cutoff_sql }} then 'future_recorded_at'
         end as validation_failure
     from {{ this }}
