@@ -81,7 +81,7 @@
         {% if files %}
         incoming_ids as (
             select
-                nullif(trim({{ array_element(json_extract_paths('payload', [ping_header_path('ping_id')]), 1) }}), '') as ping_id
+                nullif(trim({{ json_text_value(array_element(json_extract_paths('payload', [ping_header_path('ping_id')]), 1)) }}), '') as ping_id
             from (
                 select payload
                 from {{ source_relation }}

@@ -52,7 +52,7 @@
     ) -%}
 {%- endfor -%}
 {%- set catalog_hash = local_md5(
-    (header_fields | map(attribute=1) | join(',')) ~ '|' ~ (catalog_signature | join(','))
+    (header_fields | map(attribute=1) | join(',')) ~ '|json-text|' ~ (catalog_signature | join(','))
 ) %}
 {%- set stored_columns = [
     'source_file', 'line_number', 'payload', 'ping_id', 'uuid', 'hostname', 'recorded_at_text',
@@ -139,11 +139,12 @@ typed as (
         is_valid_utf8,
         is_valid_json,
         {%- for column_name, path in header_fields %}
-        nullif(trim({{ field[path] }}), '') as {{ column_name }},
+        nullif(trim({{ json_text_value(field[path]) }}), '') as {{ column_name }},
         {%- endfor %}
         {%- for entry in catalog %}
         -- {{ entry.metric }}: the first path with a value; a negative value
-        -- means "failed to compute" (missing), so the next path is tried.
+        -- means "failed to compute" (missing), so the next path is tried. The
+        -- JSON text is read: a string ("12") is not an integer, so missing.
         case
             {%- for path in entry.paths %}
             {%- set value = try_cast_bigint(field[path]) %}
@@ -159,7 +160,7 @@ typed as (
         end as {{ entry.metric }}_path_priority,
         {%- endif %}
         {%- endfor %}
-        {{ try_cast_utc_timestamp(field[ping_header_path('recorded_at_text')]) }} as recorded_at
+        {{ try_cast_utc_timestamp(json_text_value(field[ping_header_path('recorded_at_text')])) }} as recorded_at
     from extracted
 
 ),
