@@ -25,10 +25,14 @@
     largest write of a build (docs/performance.md).
 -#}
 {%- set header_fields = ping_header_fields() -%}
+{%- set user_count_fields = ping_user_count_fields() -%}
 {%- set catalog = metric_catalog_rows() -%}
 {%- set fallback_metrics = metrics_with_fallback_paths(catalog) -%}
 {#- Every distinct path once, header fields first: a path two metrics share is read once. -#}
 {%- set paths = header_fields | map(attribute=1) | list -%}
+{%- for column_name, path in user_count_fields if path not in paths -%}
+    {%- do paths.append(path) -%}
+{%- endfor -%}
 {%- for entry in catalog -%}
     {%- for path in entry.paths if path not in paths -%}
         {%- do paths.append(path) -%}
@@ -52,12 +56,14 @@
     ) -%}
 {%- endfor -%}
 {%- set catalog_hash = local_md5(
-    (header_fields | map(attribute=1) | join(',')) ~ '|json-text|' ~ (catalog_signature | join(','))
+    (header_fields | map(attribute=1) | join(',')) ~ '|' ~ (user_count_fields | map(attribute=1) | join(','))
+    ~ '|json-text|' ~ (catalog_signature | join(','))
 ) %}
 {%- set stored_columns = [
     'source_file', 'line_number', 'payload', 'ping_id', 'uuid', 'hostname', 'recorded_at_text',
     'recorded_at', 'reporting_month', 'gitlab_version', 'license_subscription_id',
 ] %}
+{%- for column_name, path in user_count_fields %}{% do stored_columns.append(column_name) %}{% endfor %}
 {%- for entry in catalog %}{% do stored_columns.append(entry.metric) %}{% endfor %}
 {%- for metric in fallback_metrics %}{% do stored_columns.append(metric ~ '_path_priority') %}{% endfor %}
 {%- do stored_columns.extend(['rejection_reason', 'metric_catalog_hash', 'source_file_fingerprint']) %}
@@ -141,6 +147,9 @@ typed as (
         {%- for column_name, path in header_fields %}
         nullif(trim({{ json_text_value(field[path]) }}), '') as {{ column_name }},
         {%- endfor %}
+        {%- for column_name, path in user_count_fields %}
+        {{ try_cast_bigint(field[path]) }} as {{ column_name }},
+        {%- endfor %}
         {%- for entry in catalog %}
         -- {{ entry.metric }}: the first path with a value; a negative value
         -- means "failed to compute" (missing), so the next path is tried. The
@@ -202,6 +211,9 @@ validated as {{ materialized_cte() }} (
         recorded_at,
         gitlab_version,
         license_subscription_id,
+        {%- for column_name, path in user_count_fields %}
+        {{ column_name }},
+        {%- endfor %}
         {%- for entry in catalog %}
         {{ entry.metric }},
         {%- endfor %}
@@ -313,6 +325,9 @@ parsed as (
         {{ month_start('validated.recorded_at') }} as reporting_month,
         validated.gitlab_version,
         validated.license_subscription_id,
+        {%- for column_name, path in user_count_fields %}
+        validated.{{ column_name }},
+        {%- endfor %}
         {%- for entry in catalog %}
         validated.{{ entry.metric }},
         {%- endfor %}
