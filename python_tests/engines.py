@@ -164,12 +164,63 @@ def csm_seeded_project(destination: Path, raw_path: Path) -> Path:
     return project
 
 
+def add_implausible_inputs(raw_path: Path) -> None:
+    """Implausible values every engine must treat alike (README "Bad input"): control
+    characters in CSV text, negative seats, an account with ARR months before it became a
+    customer; pings from a reset clock, with metrics sent as JSON strings, and with more
+    billable than active users."""
+
+    def rewrite(name: str, edit) -> None:
+        path = raw_path / name
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+        edit(rows[0], rows[1:])
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(rows)
+
+    def accounts(header: list[str], rows: list[list[str]]) -> None:
+        rows[0][header.index("account_name")] += "\x01"
+        rows[1][header.index("csm_name")] = "\x7f" + rows[1][header.index("csm_name")]
+        rows[2][header.index("customer_since_date")] = "2025-03-15"  # after its first ARR months
+
+    def arr(header: list[str], rows: list[list[str]]) -> None:
+        row = next(row for row in rows if int(row[header.index("seats")]) > 0)
+        row[header.index("seats")] = "-" + row[header.index("seats")]
+
+    rewrite("accounts.csv", accounts)
+    rewrite("arr_monthly.csv", arr)
+    pings = [
+        {"id": "engines-epoch", "uuid": "engines-clock-reset", "recorded_at": "1970-01-01T00:00:00Z"},
+        {
+            "id": "engines-strings",
+            "uuid": "engines-strings",
+            "recorded_at": "2025-01-15T00:00:00Z",
+            "license_user_count": 10,
+            "license_billable_users": "8",
+            "active_user_count": 9,
+            "counts_monthly": {"ci_builds": "12"},
+        },
+        {
+            "id": "engines-billable",
+            "uuid": "engines-billable",
+            "recorded_at": "2025-01-15T00:00:00Z",
+            "license_user_count": 10,
+            "license_billable_users": 12,
+            "active_user_count": 11,
+        },
+    ]
+    first_file = sorted((raw_path / "usage_pings").glob("*.ndjson"))[0]
+    with first_file.open("a", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(ping) + "\n" for ping in pings)
+
+
 def reference_build(root: Path) -> Reference:
     """The engine tests' landing zone and its DuckDB marts (built once per pytest run)."""
     if "reference" not in _cache:
         raw_path = generate_landing_zone(
             root / "raw", ZONE["accounts"], ZONE["months"], seed=ZONE["seed"], start_month=ZONE["start_month"]
         )
+        add_implausible_inputs(raw_path)
         # A stray file beside the pings: every engine lists it (dq_ignored_landing_files) and reads none of it.
         first_file = sorted((raw_path / "usage_pings").glob("*.ndjson"))[0]
         shutil.copy(first_file, first_file.with_name(first_file.name + ".bak"))
@@ -199,6 +250,12 @@ def reference_build(root: Path) -> Reference:
             assert chosen_by_tie_breaks(connection.cursor(), ties, "?") == (ties.primary_uuid, ties.latest_ping_id)
         # An empty mart would make the engines' comparison vacuous.
         assert marts and all(rows for _, rows in marts.values()), {t: len(rows) for t, (_, rows) in marts.items()}
+        # The implausible inputs must reach the compared marts, or their comparison is vacuous.
+        columns, rows = marts["dq_unrecognized_values"]
+        flagged = {row[columns.index("column_name")] for row in rows}
+        assert {"account_name", "csm_name", "seats", "customer_since_date", "license_billable_users"} <= flagged
+        columns, rows = marts["dq_rejected_pings"]
+        assert "early_recorded_at" in {row[columns.index("rejection_reason")] for row in rows}
         _cache["reference"] = Reference(raw_path, database, marts, project, ties)
     return _cache["reference"]
 

@@ -9,6 +9,7 @@ apt-get when missing and the tests run as root.
 from __future__ import annotations
 
 import csv
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,6 +79,32 @@ def test_seed_tables_keep_the_csv_order(postgres_build: engines.PostgresCluster,
                 header, *rows = list(csv.reader(handle))
             cursor.execute(f'select "{header[0]}" from methodology."{path.stem}" order by ctid')
             assert [value for (value,) in cursor.fetchall()] == [row[0] or None for row in rows], path.name
+
+
+def test_loader_writes_a_csv_nul_as_substitute(postgres_build: engines.PostgresCluster, tmp_path: Path) -> None:
+    """PostgreSQL text cannot hold U+0000: a NUL in a CSV cell is loaded as U+001A
+    (SUBSTITUTE), itself a control character, so the cell is listed as on DuckDB (the
+    PostgreSQL pattern of has_control_character), and the load does not fail. Loaded into
+    a database of its own, beside the reference build."""
+    zone = tmp_path / "zone"
+    shutil.copytree(Path(__file__).resolve().parent / "scenarios" / "landing_zone", zone)
+    accounts = zone / "accounts.csv"
+    lines = accounts.read_text(encoding="utf-8").splitlines()
+    account_id, name, *rest = lines[1].split(",")
+    lines[1] = ",".join([account_id, name.replace(" ", "\x00", 1), *rest])
+    accounts.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with postgres_build.connect("postgres") as connection:
+        connection.autocommit = True
+        connection.cursor().execute("create database nul_check")
+    env = engines.engine_env("postgres", tmp_path, {**postgres_build.env, "DBT_POSTGRES_DBNAME": "nul_check"})
+    loader = [sys.executable, str(engines.LOADER), "--target", "postgres", "--raw-path", str(zone)]
+    engines.run(loader, env, "postgres load with a NUL")
+    with postgres_build.connect("nul_check") as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "select account_name, account_name ~ '[\\x01-\\x1F\\x7F]' from raw.accounts where account_id = %s",
+            [account_id],
+        )
+        assert cursor.fetchall() == [(name.replace(" ", "\x1a", 1), True)]
 
 
 def test_marts_match_duckdb_row_for_row(postgres_build: engines.PostgresCluster, reference: engines.Reference) -> None:

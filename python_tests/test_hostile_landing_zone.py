@@ -4,11 +4,15 @@ Every bad input has one defined outcome (SPEC §7, README "Bad input"):
 
 * kept and flagged: values of open sets no seed lists (product tiers, categories, delivery
   types, instance labels, matched case-insensitively), negative ARR, optional timestamps
-  that do not parse; listed in dq_unrecognized_values, handled by a documented rule;
-* rejected with a reason: a ping line that is not UTF-8 (the other lines are scored);
+  that do not parse, implausible values (negative seats, control characters in CSV cells,
+  months before an account's customer_since_date, more billable than active users);
+  listed in dq_unrecognized_values, handled by a documented rule;
+* rejected with a reason: a ping line that is not UTF-8 (the other lines are scored), a
+  ping stamped before the earliest_ping_date var; a metric that is a JSON string is missing;
   ignored and listed: files in usage_pings/ other than *.ndjson and *.ndjson.gz;
 * an error naming the file, the line and the value: keys twice, unknown parents, dates and
-  numbers that do not parse, an arr_month that is not a first of month; or naming the file
+  numbers that do not parse, an arr_month that is not a first of month, ARR beyond the
+  published type; or naming the file
   (and column): a required file missing or empty, a declared column missing.
 
 And nothing is lost: raw lines = accepted + rejected, ARR by band = the CSV's own sum to
@@ -24,6 +28,7 @@ error at once (each check reports its own), and one run per file-level error.
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from collections import defaultdict
 from datetime import date
@@ -31,7 +36,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
-from conftest import Build, copy_project, run_dbt, serving_path
+import yaml
+from conftest import PROJECT_ROOT, Build, copy_project, run_dbt, serving_path
 
 LANDING_ZONE = Path(__file__).resolve().parent / "scenarios" / "landing_zone"
 JUN = date(2025, 6, 1)
@@ -60,6 +66,8 @@ HOSTILE_EDITS: dict[str, list[tuple[str | None, str]]] = {
         ),
     ],
     "arr_monthly.csv": [
+        # Negative seats: kept (no rule reads seats), listed.
+        ("2025-06-01,SUB13,Base Products,Premium,1500.00,50", "2025-06-01,SUB13,Base Products,Premium,1500.00,-50"),
         # An add-on line with its own tier name, and a category no seed lists.
         (None, "2025-06-01,SUB01,Add-on,Duo Enterprise,250.00,0"),
         (None, "2025-06-01,SUB02,Professional Services,Premium,100.00,0"),
@@ -95,6 +103,74 @@ HOSTILE_EDITS: dict[str, list[tuple[str | None, str]]] = {
         (None, " SCN01 , SCM ,We only use CI,2025-06-01T00:00:00Z"),
     ],
 }
+
+# Control characters in CSV cells (a NUL, a C0 control, DEL): kept as written, each cell
+# listed, whatever the column. (file, scenario line, its hostile replacement, column)
+CONTROL_CHARACTER_EDITS = [
+    (
+        "accounts.csv",
+        "SCN07,S07 Only Non-Production instances,2023-01-15,Cy,SMB",
+        "SCN07,S07 Only\x00Non-Production instances,2023-01-15,Cy,SMB",
+        "account_name",
+    ),
+    (
+        "accounts.csv",
+        "SCN08,S08 ARR but no pings,2023-01-15,Cy,SMB",
+        "SCN08,S08 ARR but no pings,2023-01-15,Cy\x01,SMB",
+        "csm_name",
+    ),
+    (
+        "instances.csv",
+        "inst-04-prod,gitlab.scn04.example,Production,2024-12-01T00:00:00Z",
+        "inst-04-prod,gitlab.scn04\x7f.example,Production,2024-12-01T00:00:00Z",
+        "hostname",
+    ),
+]
+# customer_since_date after the account's only ARR month (June: age -1, kept, listed, its
+# age empty) and in that month's last day (age 0: plausible, not listed).
+CUSTOMER_SINCE_EDITS = {
+    "SCN11": (
+        "SCN11,S11 License utilization 0.6 at 12 months,2024-06-30,Di,SMB",
+        "SCN11,S11 License utilization 0.6 at 12 months,2025-07-01,Di,SMB",
+    ),
+    "SCN13": ("SCN13,S13 Zero billable users,2023-01-15,Ed,SMB", "SCN13,S13 Zero billable users,2025-06-30,Ed,SMB"),
+}
+for _name, _old, _new, _column in CONTROL_CHARACTER_EDITS:
+    HOSTILE_EDITS.setdefault(_name, []).append((_old, _new))
+HOSTILE_EDITS["accounts.csv"].extend(CUSTOMER_SINCE_EDITS.values())
+
+# Implausible pings, in a ping file of their own: a reset clock (1970), more billable than
+# active users (and one with as many: plausible, though both exceed the 100 licensed seats,
+# an overage), and metric values sent as JSON strings.
+PLAUSIBILITY_PINGS_FILE = "usage_pings/2025-06-plausibility.ndjson"
+PLAUSIBILITY_PINGS = [
+    {"id": "p-epoch", "uuid": "inst-clock-reset", "recorded_at": "1970-01-01T00:00:00Z", "license_user_count": 10},
+    {
+        "id": "p-billable-above-active",
+        "uuid": "inst-implausible",
+        "recorded_at": "2025-06-21T10:00:00Z",
+        "license_user_count": 100,
+        "license_billable_users": 120,
+        "active_user_count": 110,
+    },
+    {
+        "id": "p-billable-equals-active",
+        "uuid": "inst-plausible",
+        "recorded_at": "2025-06-21T10:00:00Z",
+        "license_user_count": 100,
+        "license_billable_users": 110,
+        "active_user_count": 110,
+    },
+    {
+        "id": "p-string-metrics",
+        "uuid": "inst-string-metrics",
+        "recorded_at": "2025-06-21T10:00:00Z",
+        "license_user_count": 100,
+        "license_billable_users": "40",
+        "active_user_count": 55,
+        "counts_monthly": {"ci_builds": "12", "deployments": 3},
+    },
+]
 
 # The CSMs' seeds as a data engineer fills them (they ship empty): an override of two months
 # in the middle of SCN16's six (CI computed Green Jan-May), an exclusion of SCN15's only
@@ -148,6 +224,9 @@ def hostile_zone(root: Path) -> Path:
     for name, data in HOSTILE_BYTES.items():
         with (zone / name).open("ab") as handle:
             handle.write(data)
+    (zone / PLAUSIBILITY_PINGS_FILE).write_text(
+        "".join(json.dumps(ping) + "\n" for ping in PLAUSIBILITY_PINGS), encoding="utf-8"
+    )
     pings = zone / "usage_pings"
     # A backup copy (read, every line would be a duplicate_id) and an archive.
     shutil.copy(pings / "2025-06.ndjson", pings / STRAY_FILES[0])
@@ -234,9 +313,44 @@ def test_unlisted_values_are_listed_with_their_rule(build: Build) -> None:
         ),
         ("score_overrides.csv", "account_id=SCN99 use_case=CI from_month=2025-06-01", "account_id", "SCN99"),
         ("instance_exclusions.csv", "uuid=inst-does-not-exist from_month=2025-01-01", "uuid", "inst-does-not-exist"),
+        *implausible_values(),
     }
     rules = {(column, rule) for _, _, column, _, rule in rows}
     assert ("product_tier", "kept; entitles no tier-restricted use case (Security is not scored)") in rules
+
+
+def csv_cell(line: str, column: str, file_name: str) -> str:
+    """The value of `column` in a CSV `line` of landing file `file_name` (its header read from the scenario zone)."""
+    header = (LANDING_ZONE / file_name).read_text(encoding="utf-8").splitlines()[0].split(",")
+    return dict(zip(header, next(csv.reader([line])), strict=True))[column]
+
+
+def months_before(month: date, since: date) -> int:
+    """SPEC 4.2's account age in months of `month` for a customer since `since` (negative before it)."""
+    return (month.year - since.year) * 12 + month.month - since.month
+
+
+def implausible_values() -> set[tuple[str, str, str, str]]:
+    """The (file, row key, column, value) rows the implausible hostile inputs must list, from the inputs."""
+    rows = {
+        (
+            "arr_monthly.csv",
+            "arr_month=2025-06-01 subscription_id=SUB13 product_category=Base Products product_tier=Premium",
+            "seats",
+            "-50",
+        ),
+    }
+    for name, old, new, column in CONTROL_CHARACTER_EDITS:
+        rows.add((name, f"line={line_of(name, old)}", column, csv_cell(new, column, name)))
+    for account_id, (_, new) in CUSTOMER_SINCE_EDITS.items():
+        since = date.fromisoformat(csv_cell(new, "customer_since_date", "accounts.csv"))
+        if months_before(JUN, since) < 0:  # June is the only ARR month of both accounts
+            rows.add(("accounts.csv", f"account_id={account_id}", "customer_since_date", since.isoformat()))
+    for line, ping in enumerate(PLAUSIBILITY_PINGS, start=1):
+        billable, active = ping.get("license_billable_users"), ping.get("active_user_count")
+        if isinstance(billable, int) and isinstance(active, int) and active >= 0 and billable > active:
+            rows.add((PLAUSIBILITY_PINGS_FILE, f"line={line} id={ping['id']}", "license_billable_users", str(billable)))
+    return rows
 
 
 def test_tiers_match_case_insensitively_and_by_rank(build: Build) -> None:
@@ -454,6 +568,94 @@ def test_raw_path_is_a_string_literal_never_sql(build: Build) -> None:
     assert serving_path(build.database).exists()
 
 
+def test_implausible_values_are_kept_and_listed(build: Build) -> None:
+    """Each implausible value is listed once with its rule (the exact set is checked in
+    test_unlisted_values_are_listed_with_their_rule) and kept as landed: the NUL, the C0
+    control and DEL stay in their cells, the negative seats in staging."""
+    expected = implausible_values()
+    assert len(expected) == 6, "every kind of implausible input must be in the zone for this test to mean anything"
+    listed = build.query(
+        "select source_file, row_key, column_name, value, rule_applied from marts_build.dq_unrecognized_values"
+    )
+    rules = {(source, key, column, value): rule for source, key, column, value, rule in listed}
+    assert expected <= rules.keys()
+    assert all(rules[row].startswith("kept") for row in expected)
+    names = dict(build.query("select account_id, account_name from staging.stg_landing__accounts"))
+    assert names["SCN07"] == csv_cell(CONTROL_CHARACTER_EDITS[0][2], "account_name", "accounts.csv")
+    assert build.scalar("select seats from staging.stg_landing__arr_monthly where subscription_id = 'SUB13'") == -50
+
+
+def test_a_month_before_customer_since_has_no_age(build: Build) -> None:
+    """SCN11 became a customer the month after its only ARR month: its age there would be
+    negative, so it is empty (never -1) and license utilization is not scored; SCN13, a
+    customer since June's last day, is 0 months old in June (not listed). The published set
+    says the same."""
+    sql = (
+        "select account_id, account_age_months, license_utilization_color from {schema}.fct_account_platform_adoption "
+        "where reporting_month = ? and account_id in ('SCN11', 'SCN13') order by 1"
+    )
+    expected = []
+    for account_id, (_, new) in sorted(CUSTOMER_SINCE_EDITS.items()):
+        age = months_before(JUN, date.fromisoformat(csv_cell(new, "customer_since_date", "accounts.csv")))
+        expected.append((account_id, age if age >= 0 else None, None))  # < 3 months: not scored
+    assert [expected[0][1], expected[1][1]] == [None, 0], "the edits must give an age of -1 and 0"
+    assert build.query(sql.format(schema="marts_build"), [JUN]) == expected
+    assert build.published(sql.format(schema="marts"), [JUN]) == expected
+    assert (
+        build.scalar("select count(*) from marts_build.fct_account_measures where account_age_months < 0")
+        == build.scalar("select count(*) from marts_build.fct_account_platform_adoption where account_age_months < 0")
+        == 0
+    )
+
+
+def earliest_ping_date() -> date:
+    document = yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text(encoding="utf-8"))
+    return date.fromisoformat(str(document["vars"]["earliest_ping_date"]))
+
+
+def test_a_ping_before_the_earliest_ping_date_is_rejected(build: Build) -> None:
+    """The 1970-01-01 ping (a reset clock) is rejected as early_recorded_at with its line
+    kept; no instance month before the earliest_ping_date var exists anywhere."""
+    (epoch,) = [ping for ping in PLAUSIBILITY_PINGS if ping["id"] == "p-epoch"]
+    assert date.fromisoformat(epoch["recorded_at"][:10]) < earliest_ping_date()
+    rejected = build.query(
+        "select line_number, rejection_reason, payload from marts_build.dq_rejected_pings where source_file = ?",
+        [PLAUSIBILITY_PINGS_FILE.split("/")[1]],
+    )
+    assert rejected == [(1, "early_recorded_at", json.dumps(epoch))]
+    for relation in ("intermediate.int_instance_monthly_pings", "marts_build.fct_instance_measures"):
+        assert build.scalar(f"select min(reporting_month) from {relation}") >= earliest_ping_date()
+    assert build.scalar("select count(*) from marts_build.fct_instance_measures where uuid = ?", [epoch["uuid"]]) == 0
+
+
+def test_metric_values_sent_as_strings_are_missing(build: Build) -> None:
+    """ "40" and "12" are JSON strings, not integers: license_billable_users gives way to
+    active_user_count, ci_builds is missing (its measure too), and the integer beside them
+    (deployments) is read. More billable users than active users are scored as sent."""
+    (strings,) = [ping for ping in PLAUSIBILITY_PINGS if ping["id"] == "p-string-metrics"]
+    assert isinstance(strings["license_billable_users"], str)
+    assert isinstance(strings["counts_monthly"]["ci_builds"], str)
+    parsed = build.query(
+        "select billable_user_count, billable_user_count_path_priority, ci_builds_28_days_event, "
+        "deployments_28_days_event from staging.stg_landing__usage_pings where ping_id = ?",
+        [strings["id"]],
+    )
+    assert parsed == [(strings["active_user_count"], 2, None, strings["counts_monthly"]["deployments"])]
+    measure = build.query(
+        "select measure_value from marts_build.fct_instance_measures "
+        "where uuid = ? and measure = 'ci_builds_per_billable_user'",
+        [strings["uuid"]],
+    )
+    assert measure in ([], [(None,)])
+    (above,) = [ping for ping in PLAUSIBILITY_PINGS if ping["id"] == "p-billable-above-active"]
+    assert (
+        build.scalar(
+            "select billable_user_count from staging.stg_landing__usage_pings where ping_id = ?", [above["id"]]
+        )
+        == above["license_billable_users"]
+    )
+
+
 # --- Errors: the build stops, naming the file, the line and the value ---------------------
 
 # Every data error at once: each landing check reports its own rows.
@@ -477,6 +679,11 @@ DATA_ERRORS: dict[str, list[tuple[str | None, str]]] = {
         (None, "2025-06-01,SUB02,Add-on,Premium,abc,0"),
         (None, "2025-06-01,SUB04,Add-on,Premium,1.00,1.5"),
         (None, "2025-06-01,SUB07,Base Products,Premium,3000.00,10"),
+        # ARR beyond the published type, decimal(18, 2): 10^16, and a value that rounds to it;
+        # the largest that fits, negative, passes.
+        (None, "2025-06-01,SUB05,Add-on,Ultimate,10000000000000000.00,0"),
+        (None, "2025-06-01,SUB06,Add-on,Ultimate,9999999999999999.995,0"),
+        (None, "2025-06-01,SUB09,Add-on,Ultimate,-9999999999999999.99,0"),
     ],
     "instances.csv": [(None, ",gitlab.nobody.example,Production,2024-12-01T00:00:00Z")],
 }
@@ -624,6 +831,16 @@ EXPECTED_ERRORS = [
         f"{scenario_lines('arr_monthly.csv') + 4}",
     ),
     ("instances.csv", "landing_required uuid", 1, f"line {scenario_lines('instances.csv') + 1}: uuid is blank"),
+    *(
+        (
+            "arr_monthly.csv",
+            "landing_fits_decimal arr",
+            2,
+            f"line {scenario_lines('arr_monthly.csv') + offset}: arr '{value}' does not fit decimal(18, 2) "
+            "(var published_arr_type): at most 9999999999999999.99 in absolute value",
+        )
+        for offset, value in ((5, "10000000000000000.00"), (6, "9999999999999999.995"))
+    ),
 ]
 
 

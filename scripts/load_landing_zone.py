@@ -13,7 +13,9 @@ names in schema `raw`, which this script (re)creates with the same rules:
   column text, plus ``line_number`` (the line the row starts on; the header is line 1).
   A required file missing or 0 bytes, or a declared column missing from a header
   (matched case-insensitively, blanks trimmed), stops the load naming the file; an
-  optional one missing or 0 bytes loads empty; extra columns are ignored;
+  optional one missing or 0 bytes loads empty; extra columns are ignored; on PostgreSQL,
+  whose text cannot hold it, a NUL in a cell is loaded as U+001A (both are control
+  characters, listed in dq_unrecognized_values);
 * ``usage_pings (source_file, line_number, payload, is_valid_utf8)``: one row per raw
   line of ``usage_pings/*.ndjson`` and ``*.ndjson.gz``, ``source_file`` the bare file
   name (``2026-03.ndjson``), ``line_number`` 1-based, an empty line a NULL payload, a
@@ -205,7 +207,9 @@ def load_postgres(raw_path: Path, output: dict[str, Any]) -> dict[str, int]:
                 cursor.execute(f"drop table if exists {table} cascade")
                 cursor.execute(f"create table {table} ({columns}, line_number bigint)")
                 buffer = io.StringIO()
-                csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC).writerows(rows)
+                csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC).writerows(
+                    [[without_nul(value) for value in row] for row in rows]
+                )
                 buffer.seek(0)
                 cursor.copy_expert(f"copy {table} from stdin with (format csv)", buffer)
                 counts[landing.table] = len(rows)
@@ -228,6 +232,15 @@ def load_postgres(raw_path: Path, output: dict[str, Any]) -> dict[str, int]:
     finally:
         connection.close()
     return counts
+
+
+def without_nul(value: str | int | None) -> str | int | None:
+    """PostgreSQL text cannot hold U+0000: a CSV cell's NUL is loaded as U+001A (SUBSTITUTE).
+
+    Both are control characters, so the cell is still listed in dq_unrecognized_values
+    (stg_landing__csv_control_characters), as on DuckDB and Spark, which keep the NUL.
+    """
+    return value.replace("\x00", "\x1a") if isinstance(value, str) else value
 
 
 def csv_batches(path: Path) -> Iterator[io.StringIO]:

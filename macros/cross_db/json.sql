@@ -2,10 +2,14 @@
     JSON parsing, behind adapter.dispatch so models stay engine-neutral.
 
     json_extract_paths(json_column, paths) returns an array of strings, one
-    element per dotted path in `paths` (NULL where the path is absent or the
-    value is JSON null). Parsing every path in one call lets an engine parse
-    each payload once: on DuckDB this is ~10x faster than one call per path.
-    Read an element with array_element(array, position), 1-based.
+    element per dotted path in `paths`: the JSON text of the value (`12`,
+    `"12"`, `null`; NULL where the path is absent), so a caller can tell the
+    number 12 from the string "12" (a metric is an integer, never a string
+    that holds one: SPEC §2.1). json_text_value(element) reads a string field
+    (`"p1"` -> p1; JSON null -> NULL). Parsing every path in one call lets an
+    engine parse each payload once: on DuckDB this is ~10x faster than one
+    call per path. Read an element with array_element(array, position),
+    1-based.
 
     Callers must only pass text for which json_is_valid() is true.
 -#}
@@ -34,10 +38,10 @@
 {%- endmacro %}
 
 {% macro default__json_extract_paths(json_column, paths) -%}
-    json_extract_string(
+    cast(json_extract(
         {{ json_column }},
         [{% for path in paths %}'$.{{ path }}'{% if not loop.last %}, {% endif %}{% endfor %}]
-    )
+    ) as varchar[])
 {%- endmacro %}
 
 {#- A text[], from a helper created by on-run-start (prepare_engine.sql). -#}
@@ -50,7 +54,8 @@
 
 {#-
     An array<string>; the payload is parsed once into a VARIANT (Spark 4), bound
-    to `document` by the one-element transform, and every path read from it.
+    to `document` by the one-element transform, and every path read from it as
+    JSON text. Spark keeps a number's value, not its spelling: `12.0` reads `12`.
 -#}
 {% macro spark__json_extract_paths(json_column, paths) -%}
     element_at(
@@ -58,13 +63,31 @@
             array(try_parse_json({{ json_column }})),
             document -> array(
                 {%- for path in paths %}
-                try_variant_get(document, '$.{{ path }}', 'string')
+                to_json(try_variant_get(document, '$.{{ path }}', 'variant'))
                 {%- if not loop.last %},{% endif %}
                 {%- endfor %}
             )
         ),
         1
     )
+{%- endmacro %}
+
+
+{#- The text of a JSON scalar given as JSON text (an element of json_extract_paths): unquoted, NULL for null. -#}
+{% macro json_text_value(json_text) -%}
+    {{ return(adapter.dispatch('json_text_value', 'adoption_scoring')(json_text)) }}
+{%- endmacro %}
+
+{% macro default__json_text_value(json_text) -%}
+    json_extract_string({{ json_text }}, '$')
+{%- endmacro %}
+
+{% macro postgres__json_text_value(json_text) -%}
+    (cast({{ json_text }} as jsonb) #>> '{}')
+{%- endmacro %}
+
+{% macro spark__json_text_value(json_text) -%}
+    try_variant_get(parse_json({{ json_text }}), '$', 'string')
 {%- endmacro %}
 
 

@@ -49,8 +49,8 @@ exception when data_exception then
 end
 $$;
 
--- The text at each dotted path of a JSON document (NULL where absent or JSON
--- null), in the order of `paths`; the document is parsed once. VOLATILE on
+-- The JSON text at each dotted path of a JSON document (`12`, `"12"`, `null`;
+-- NULL where absent), in the order of `paths`; the document is parsed once. VOLATILE on
 -- purpose: PostgreSQL then computes the array once per row, where it would
 -- otherwise fold the CTE that computes it into every array_element() reading
 -- it and parse each payload dozens of times.
@@ -64,7 +64,7 @@ declare
     parsed jsonb := cast(document as jsonb);
 begin
     return array(
-        select parsed #>> string_to_array(path.dotted, '.')
+        select cast(parsed #> string_to_array(path.dotted, '.') as text)
         from unnest(paths) with ordinality as path (dotted, position)
         order by path.position
     );

@@ -30,3 +30,25 @@
 {% macro spark__regex_remove(expression, pattern) -%}
     regexp_replace({{ expression }}, '{{ pattern | replace('\\', '\\\\') }}', '')
 {%- endmacro %}
+
+
+{#-
+    True when a text holds a control character (C0: U+0000-U+001F, tab and
+    line breaks included, or DEL U+007F): never part of a name or a label.
+-#}
+{% macro has_control_character(expression) -%}
+    {{ return(adapter.dispatch('has_control_character', 'adoption_scoring')(expression)) }}
+{%- endmacro %}
+
+{% macro default__has_control_character(expression) -%}
+    regexp_matches({{ expression }}, '[\x00-\x1F\x7F]')
+{%- endmacro %}
+
+{#- PostgreSQL text cannot hold U+0000 (the loader writes U+001A in its place). -#}
+{% macro postgres__has_control_character(expression) -%}
+    ({{ expression }} ~ '[\x01-\x1F\x7F]')
+{%- endmacro %}
+
+{% macro spark__has_control_character(expression) -%}
+    ({{ expression }} rlike '[\\x00-\\x1F\\x7F]')
+{%- endmacro %}

@@ -62,8 +62,9 @@
 {#-
     The stored files (not in `files`) holding an accepted line whose id may
     now have an earlier delivery: the id is in one of `files` (about to be
-    parsed) or on a stored line rejected as future_recorded_at (which becomes
-    valid once the clock passes it). Parsing those files again reads the raw
+    parsed) or on a stored line rejected as future_recorded_at or
+    early_recorded_at (which becomes valid once the clock passes it, or once
+    earliest_ping_date is moved back). Parsing those files again reads the raw
     line of an accepted line that turns into a duplicate_id reject: the
     stored table keeps raw lines of rejected lines only. Some of these files
     may not change at all; parsing them again is then only extra work. The
@@ -80,7 +81,7 @@
         {% if files %}
         incoming_ids as (
             select
-                nullif(trim({{ array_element(json_extract_paths('payload', [ping_header_path('ping_id')]), 1) }}), '') as ping_id
+                nullif(trim({{ json_text_value(array_element(json_extract_paths('payload', [ping_header_path('ping_id')]), 1)) }}), '') as ping_id
             from (
                 select payload
                 from {{ source_relation }}
@@ -97,7 +98,7 @@
             {% endif %}
             select ping_id
             from {{ stored_relation }}
-            where rejection_reason = 'future_recorded_at'
+            where rejection_reason in ('future_recorded_at', 'early_recorded_at')
         )
 
         select distinct stored.source_file

@@ -23,3 +23,16 @@
     {% endfor %}
     {{ exceptions.raise_compiler_error('ping_header_path: no header field named ' ~ column_name) }}
 {% endmacro %}
+
+{#-
+    The user counts a ping reports (SPEC §2.1), each as (column, payload
+    path), typed as integers and kept as sent, beside the catalog metrics
+    (which a data engineer may remap): dq_unrecognized_values compares them
+    (billable users are a subset of active users).
+-#}
+{% macro ping_user_count_fields() %}
+    {{ return([
+        ('reported_billable_users', 'license_billable_users'),
+        ('reported_active_users', 'active_user_count'),
+    ]) }}
+{% endmacro %}

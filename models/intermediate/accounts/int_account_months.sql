@@ -86,7 +86,7 @@ final as (
         aggregated.has_ultimate_arr_flag = 1 as has_ultimate_arr,
         aggregated.subscription_count,
         aggregated.subscriptions_reporting_usage,
-        {{ calendar_months_between('aggregated.reporting_month', 'accounts.customer_since_date') }}
+        {{ account_age_months('aggregated.reporting_month', 'accounts.customer_since_date') }}
             as account_age_months
     from aggregated
     left join accounts

@@ -117,7 +117,7 @@ final as (
         subscriptions.account_id,
         subscriptions.product_tier,
         subscriptions.product_tier_rank,
-        {{ calendar_months_between('labeled.reporting_month', 'accounts.customer_since_date') }}
+        {{ account_age_months('labeled.reporting_month', 'accounts.customer_since_date') }}
             as account_age_months,
         exclusions.uuid is not null as is_excluded,
         exclusions.reason as exclusion_reason,

@@ -2,13 +2,15 @@
     Landing values kept but flagged (SPEC §7): values of the open sets that
     the seeds do not list (a product tier, product category, delivery type
     or instance label), negative ARR (a credit), and optional timestamps that
-    do not parse (an instance's labeled_at, a reason's updated_at); and in
-    the CSMs' seeds, a score override of an unknown account and an exclusion
-    of an instance that did not report in its period. Each is
-    kept in the marts and handled by the documented rule in `rule_applied`;
-    none stops the build. Staging matches each value to its
-    seed (case-insensitively, so `production` is a known label) where it
-    applies the rule; this model only reads the outcome.
+    do not parse (an instance's labeled_at, a reason's updated_at);
+    implausible values (negative seats, a control character in any CSV cell,
+    an account with months before its customer_since_date, a ping with more
+    billable than active users); and in the CSMs' seeds, a score override of
+    an unknown account and an exclusion of an instance that did not report
+    in its period. Each is kept in the marts and handled by the documented
+    rule in `rule_applied`; none stops the build. Staging matches each value
+    to its seed (case-insensitively, so `production` is a known label) where
+    it applies the rule; this model only reads the outcome.
 -#}
 
 with
@@ -43,6 +45,47 @@ labels as (
 reasons as (
 
     select * from {{ ref('stg_landing__adoption_reasons') }}
+
+),
+
+accounts as (
+
+    select * from {{ ref('stg_landing__accounts') }}
+
+),
+
+control_characters as (
+
+    select * from {{ ref('stg_landing__csv_control_characters') }}
+
+),
+
+pings as (
+
+    select * from {{ ref('stg_landing__usage_pings') }}
+
+),
+
+account_months as (
+
+    select * from {{ ref('int_account_months') }}
+
+),
+
+-- Accounts with ARR in a month before their customer_since_date: the date
+-- contradicts the account's own ARR (its age there would be negative).
+accounts_before_customer_since as (
+
+    select
+        accounts.account_id,
+        accounts.customer_since_date
+    from accounts
+    inner join account_months
+        on accounts.account_id = account_months.account_id
+    where account_months.reporting_month < {{ month_start('accounts.customer_since_date') }}
+    group by
+        accounts.account_id,
+        accounts.customer_since_date
 
 ),
 
@@ -148,6 +191,50 @@ unrecognized as (
         'kept; not a timestamp: the reason counts in no month (rpt_adoption_reason_hygiene lists it)' as rule_applied
     from reasons
     where reasons.updated_at is null
+
+    union all
+
+    select
+        'arr_monthly.csv' as source_file,
+        arr.row_key,
+        'seats' as column_name,
+        cast(arr.seats as varchar(20)) as value,
+        'kept; not a seat count: no rule reads seats (ARR and usage weights do not use them)' as rule_applied
+    from arr
+    where arr.seats < 0
+
+    union all
+
+    select
+        control_characters.source_file,
+        'line=' || cast(control_characters.line_number as varchar(20)) as row_key,
+        control_characters.column_name,
+        control_characters.cell_value as value,
+        'kept as written; holds a control character (U+0000-U+001F or U+007F): fix the export' as rule_applied
+    from control_characters
+
+    union all
+
+    select
+        'accounts.csv' as source_file,
+        'account_id=' || accounts_before_customer_since.account_id as row_key,
+        'customer_since_date' as column_name,
+        cast(accounts_before_customer_since.customer_since_date as varchar(10)) as value,
+        'kept; the account has ARR in months before it: account_age_months is empty there, never negative,'
+        || ' and license utilization is not scored' as rule_applied
+    from accounts_before_customer_since
+
+    union all
+
+    select
+        'usage_pings/' || pings.source_file as source_file,
+        'line=' || cast(pings.line_number as varchar(20)) || ' id=' || pings.ping_id as row_key,
+        'license_billable_users' as column_name,
+        cast(pings.reported_billable_users as varchar(20)) as value,
+        'kept as sent and scored; above the ping''s active_user_count, which counts every active user'
+        || ' (billable users are a subset): one of the two counts is wrong' as rule_applied
+    from pings
+    where pings.has_more_billable_than_active_users
 
     union all
 

@@ -2,10 +2,12 @@
 {#-
     Accepted pings: one row per distinct ping id, typed, metrics
     negative-to-NULL, with the catalog path each multi-path metric came
-    from. The raw line is not carried: an accepted line lives on in its
-    typed columns (the parsed model keeps raw lines of rejects only).
+    from, and the user counts as sent with their plausibility flag. The
+    raw line is not carried: an accepted line lives on in its typed columns
+    (the parsed model keeps raw lines of rejects only).
 -#}
 {%- set catalog = metric_catalog_rows() %}
+{%- set user_count_fields = ping_user_count_fields() %}
 {%- set fallback_metrics = metrics_with_fallback_paths(catalog) %}
 
 with
@@ -29,6 +31,14 @@ final as (
         reporting_month,
         gitlab_version,
         license_subscription_id
+        {%- for column_name, path in user_count_fields %},
+        {{ column_name }}
+        {%- endfor %},
+        -- Billable users are a subset of active users: more is implausible
+        -- (kept as sent; dq_unrecognized_values lists the ping).
+        coalesce(
+            reported_active_users >= 0 and reported_billable_users > reported_active_users, false
+        ) as has_more_billable_than_active_users
         {%- for entry in catalog %},
         {{ entry.metric }}
         {%- endfor %}

@@ -25,10 +25,14 @@
     largest write of a build (docs/performance.md).
 -#}
 {%- set header_fields = ping_header_fields() -%}
+{%- set user_count_fields = ping_user_count_fields() -%}
 {%- set catalog = metric_catalog_rows() -%}
 {%- set fallback_metrics = metrics_with_fallback_paths(catalog) -%}
 {#- Every distinct path once, header fields first: a path two metrics share is read once. -#}
 {%- set paths = header_fields | map(attribute=1) | list -%}
+{%- for column_name, path in user_count_fields if path not in paths -%}
+    {%- do paths.append(path) -%}
+{%- endfor -%}
 {%- for entry in catalog -%}
     {%- for path in entry.paths if path not in paths -%}
         {%- do paths.append(path) -%}
@@ -41,6 +45,9 @@
 {%- endfor -%}
 {%- set future_cutoff = run_started_at + modules.datetime.timedelta(hours=var('future_ping_tolerance_hours')) %}
 {%- set future_cutoff_sql = "cast('" ~ future_cutoff.strftime('%Y-%m-%d %H:%M:%S') ~ "' as timestamp)" %}
+{#- Parsed here, so a var that is not a YYYY-MM-DD date stops the compile, naming it. -#}
+{%- set earliest_ping_date = modules.datetime.datetime.strptime(var('earliest_ping_date') | string, '%Y-%m-%d') %}
+{%- set earliest_cutoff_sql = "cast('" ~ earliest_ping_date.strftime('%Y-%m-%d %H:%M:%S') ~ "' as timestamp)" %}
 {#- Identifies what a line was parsed with: the paths read and the column each lands in. -#}
 {%- set catalog_signature = [] -%}
 {%- for entry in catalog -%}
@@ -49,12 +56,14 @@
     ) -%}
 {%- endfor -%}
 {%- set catalog_hash = local_md5(
-    (header_fields | map(attribute=1) | join(',')) ~ '|' ~ (catalog_signature | join(','))
+    (header_fields | map(attribute=1) | join(',')) ~ '|' ~ (user_count_fields | map(attribute=1) | join(','))
+    ~ '|json-text|' ~ (catalog_signature | join(','))
 ) %}
 {%- set stored_columns = [
     'source_file', 'line_number', 'payload', 'ping_id', 'uuid', 'hostname', 'recorded_at_text',
     'recorded_at', 'reporting_month', 'gitlab_version', 'license_subscription_id',
 ] %}
+{%- for column_name, path in user_count_fields %}{% do stored_columns.append(column_name) %}{% endfor %}
 {%- for entry in catalog %}{% do stored_columns.append(entry.metric) %}{% endfor %}
 {%- for metric in fallback_metrics %}{% do stored_columns.append(metric ~ '_path_priority') %}{% endfor %}
 {%- do stored_columns.extend(['rejection_reason', 'metric_catalog_hash', 'source_file_fingerprint']) %}
@@ -136,11 +145,15 @@ typed as (
         is_valid_utf8,
         is_valid_json,
         {%- for column_name, path in header_fields %}
-        nullif(trim({{ field[path] }}), '') as {{ column_name }},
+        nullif(trim({{ json_text_value(field[path]) }}), '') as {{ column_name }},
+        {%- endfor %}
+        {%- for column_name, path in user_count_fields %}
+        {{ try_cast_bigint(field[path]) }} as {{ column_name }},
         {%- endfor %}
         {%- for entry in catalog %}
         -- {{ entry.metric }}: the first path with a value; a negative value
-        -- means "failed to compute" (missing), so the next path is tried.
+        -- means "failed to compute" (missing), so the next path is tried. The
+        -- JSON text is read: a string ("12") is not an integer, so missing.
         case
             {%- for path in entry.paths %}
             {%- set value = try_cast_bigint(field[path]) %}
@@ -156,7 +169,7 @@ typed as (
         end as {{ entry.metric }}_path_priority,
         {%- endif %}
         {%- endfor %}
-        {{ try_cast_utc_timestamp(field[ping_header_path('recorded_at_text')]) }} as recorded_at
+        {{ try_cast_utc_timestamp(json_text_value(field[ping_header_path('recorded_at_text')])) }} as recorded_at
     from extracted
 
 ),
@@ -175,6 +188,7 @@ classified as (
             when uuid is null then 'missing_uuid'
             when recorded_at_text is null then 'missing_recorded_at'
             when recorded_at is null then 'unparseable_recorded_at'
+            when recorded_at < {{ earliest_cutoff_sql }} then 'early_recorded_at'
             when recorded_at > {{ future_cutoff_sql }} then 'future_recorded_at'
         end as validation_failure
     from typed
@@ -197,6 +211,9 @@ validated as {{ materialized_cte() }} (
         recorded_at,
         gitlab_version,
         license_subscription_id,
+        {%- for column_name, path in user_count_fields %}
+        {{ column_name }},
+        {%- endfor %}
         {%- for entry in catalog %}
         {{ entry.metric }},
         {%- endfor %}
@@ -211,8 +228,8 @@ validated as {{ materialized_cte() }} (
 {%- if is_incremental() %}
 
 -- Lines stored by earlier runs, of the files not parsed again and still in
--- the landing zone. Only their future check can change (the build start
--- moves); the other checks stand.
+-- the landing zone. Only their date checks can change (the build start
+-- moves, earliest_ping_date may be edited); the other checks stand.
 stored as (
 
     select
@@ -221,7 +238,9 @@ stored as (
         ping_id,
         rejection_reason,
         case
-            when rejection_reason not in ('future_recorded_at', 'duplicate_id') then rejection_reason
+            when rejection_reason not in ('early_recorded_at', 'future_recorded_at', 'duplicate_id')
+                then rejection_reason
+            when recorded_at < {{ earliest_cutoff_sql }} then 'early_recorded_at'
             when recorded_at > {{ future_cutoff_sql }} then 'future_recorded_at'
         end as validation_failure
     from {{ this }}
@@ -308,6 +327,9 @@ parsed as (
         {{ month_start('validated.recorded_at') }} as reporting_month,
         validated.gitlab_version,
         validated.license_subscription_id,
+        {%- for column_name, path in user_count_fields %}
+        validated.{{ column_name }},
+        {%- endfor %}
         {%- for entry in catalog %}
         validated.{{ entry.metric }},
         {%- endfor %}
