@@ -57,5 +57,13 @@ fi
 echo "==> dbt build (DuckDB: ${DBT_DUCKDB_PATH}, published to ${ADOPTION_SERVING_PATH})" >&2
 # One progress line every few seconds, every problem in full (the whole log: logs/dbt.log).
 set -o pipefail
-dbt build | python scripts/lib/dbt_progress.py
+# A zone generated again at another size is another data set on purpose: its
+# publication may shrink the published one, which the publication guards would
+# refuse (docs/publishing.md#publication-guards); the demo accepts that, once.
+accept=()
+if [[ -n "${resize}" ]]; then
+    echo "==> a new demo data set replaces the published one (accept_publication_changes: all)" >&2
+    accept=(--vars '{accept_publication_changes: all}')
+fi
+dbt build "${accept[@]}" | python scripts/lib/dbt_progress.py
 python scripts/summary.py

@@ -162,15 +162,22 @@
 {% endmacro %}
 
 
-{#- The guards named in the var `accept_publication_changes` (a list, or one name); an unknown name is an error. -#}
+{#-
+    The guards named in the var `accept_publication_changes` (a list, or one
+    name; `all` for every guard, as for a deliberate reload of another data
+    set); an unknown name is an error.
+-#}
 {% macro accepted_publication_guards() %}
     {% set accepted = var('accept_publication_changes', []) %}
     {% set accepted = [accepted] if accepted is string else (accepted or []) | list %}
+    {% if 'all' in accepted %}
+        {{ return(publication_guard_names()) }}
+    {% endif %}
     {% set unknown = accepted | reject('in', publication_guard_names()) | list %}
     {% if unknown %}
         {{ exceptions.raise_compiler_error(
             'accept_publication_changes names no guard ' ~ unknown | join(', ') ~ '; the guards are '
-            ~ publication_guard_names() | join(', ') ~ '. Nothing published. The published set is unchanged.'
+            ~ publication_guard_names() | join(', ') ~ ' (or all). Nothing published. The published set is unchanged.'
         ) }}
     {% endif %}
     {{ return(accepted) }}
