@@ -139,7 +139,8 @@
         {% endfor %}
         {% if falls %}
             {% do tripped.update({figure: what ~ ' fell by more than ' ~ '%.0f' | format(100 * max_drop)
-                ~ '% in ' ~ falls | length ~ ' month(s): ' ~ falls | join(', ')}) %}
+                ~ '% in ' ~ falls | length ~ ' month(s): ' ~ falls[:3] | join(', ')
+                ~ (' and ' ~ (falls | length - 3) ~ ' more' if falls | length > 3 else '')}) %}
         {% endif %}
     {% endfor %}
     {% set latest_before = arr_months(previous_months) | max if arr_months(previous_months) else none %}

@@ -12,7 +12,10 @@ import sys
 import time
 
 NODE_DONE = re.compile(r"\b(\d+) of (\d+) (OK|PASS|WARN|ERROR|FAIL|SKIP|NO-OP)\b")
-SHOW = re.compile(r"\b(ERROR|FAIL|WARN)\b|Nothing published|Published |Database Error|Compilation Error|Runtime Error")
+SHOW = re.compile(
+    r"\b(ERROR|FAIL|WARN)\b|Nothing published|Published |Publication guard "
+    r"|Database Error|Compilation Error|Runtime Error"
+)
 CLOSING = re.compile(r"^(Done\.|Finished running|Completed with|Completed successfully)")
 EVERY_SECONDS = 5.0
 MIN_NODES = 20
