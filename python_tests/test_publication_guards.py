@@ -240,6 +240,24 @@ def test_a_landing_file_that_cannot_be_read_stops_before_any_model(
     assert published_digest(database) == published_digest(published.database)
 
 
+def test_a_build_database_of_the_previous_version_builds_and_publishes(published: Published, tmp_path: Path) -> None:
+    """Upgrading in place: seed months typed as dates (dbt reloads a seed into its existing table,
+    keeping the types) and a publication log without the guards' columns (its last row then
+    guards empty marts only). The build publishes the same marts; the log gains the columns."""
+    zone, database = copy_state(published, tmp_path)
+    with duckdb.connect(str(database)) as con:
+        for seed in ("score_overrides", "instance_exclusions"):
+            for column in ("from_month", "to_month"):
+                con.execute(f"alter table methodology.{seed} alter column {column} type date")
+        for column in ("monthly_figures", "accepted_changes"):
+            con.execute(f"alter table publication.publication_log drop column {column}")
+    result = run_dbt(BUILD, zone, database)
+    assert result.ok, result.output[-3000:]
+    assert mart_snapshot(database) == published.marts
+    log = publication_log(database)
+    assert len(log) == 2 and log[0]["monthly_figures"] is None and log[-1]["monthly_figures"]
+
+
 # Runs dbt with os.replace failing on the publish step's rename, as a read-only file system would.
 FAILING_RENAME = """
 import errno, os, sys

@@ -35,6 +35,17 @@
     end
 {%- endmacro %}
 
+{#-
+    A seed's month column (`from_month`, `to_month`: text in the seed, checked
+    `YYYY-MM-DD` by periods_valid) as a date, by try_cast_date. Cast to text
+    first: a seed table loaded by a version that typed it as a date keeps that
+    type until `dbt seed --full-refresh` (dbt reloads a seed into its existing
+    table), and a date as text is written `YYYY-MM-DD` on every engine.
+-#}
+{% macro seed_date(column) -%}
+    {{ try_cast_date('cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')') }}
+{%- endmacro %}
+
 {#- A `YYYY-MM-DD` text to a date; NULL when the day does not exist. -#}
 {% macro default__try_cast_calendar_date(expression) -%}
     try_cast({{ expression }} as date)

@@ -17,11 +17,11 @@ periods as (
 
     select
         {{ partition_by | join(', ') }},
-        from_month as from_month_text,
-        to_month as to_month_text,
-        {{ try_cast_date('from_month') }} as from_month,
-        {{ try_cast_date('to_month') }} as to_month,
-        coalesce({{ try_cast_date('to_month') }}, cast('9999-12-01' as date)) as period_end,
+        cast(from_month as {{ string }}) as from_month_text,
+        cast(to_month as {{ string }}) as to_month_text,
+        {{ seed_date('from_month') }} as from_month,
+        {{ seed_date('to_month') }} as to_month,
+        coalesce({{ seed_date('to_month') }}, cast('9999-12-01' as date)) as period_end,
         {{ row_label }} as row_label,
         {{ seed_line_number() }} as line_number
     from {{ model }}

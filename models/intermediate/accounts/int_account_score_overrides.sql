@@ -13,8 +13,8 @@ overrides as (
     select
         account_id,
         use_case,
-        {{ try_cast_date('from_month') }} as from_month,
-        {{ try_cast_date('to_month') }} as to_month,
+        {{ seed_date('from_month') }} as from_month,
+        {{ seed_date('to_month') }} as to_month,
         color,
         reason
     from {{ ref('score_overrides') }}

@@ -13,8 +13,8 @@ exclusions as (
     select
         uuid,
         reason,
-        {{ try_cast_date('from_month') }} as from_month,
-        {{ try_cast_date('to_month') }} as to_month
+        {{ seed_date('from_month') }} as from_month,
+        {{ seed_date('to_month') }} as to_month
     from {{ ref('instance_exclusions') }}
 
 ),
