@@ -125,7 +125,8 @@
     This build's `publication_log` row, as one `select`: the build id (dbt's
     invocation id, also in every mart's `build_id`), when it started and is
     published (UTC), the commit (env ADOPTION_GIT_COMMIT, when set), the sha256
-    of every seed file, the ping line counts and the rows of every mart.
+    of every seed file, the ping line counts, this build's figures (rows of
+    every mart, month figures: guards.sql) and the guards it accepted.
 -#}
 {% macro publication_record_sql(marts, figures, accepted_changes) %}
     {% set seed_checksums = {} %}
@@ -190,20 +191,21 @@
     {% set accepted = accepted_publication_guards() %}
     {% set refused, accepted_changes = [], {} %}
     {% for guard in publication_guard_names() if guard in tripped %}
-        {% set against = ' (against the published build ' ~ previous.build_id ~ '): ' ~ tripped[guard] %}
+        {% set change = 'against the published build ' ~ previous.build_id ~ ': ' ~ tripped[guard] %}
         {% if guard in accepted %}
-            {% do accepted_changes.update({guard: 'against the published build ' ~ previous.build_id ~ ': ' ~ tripped[guard]}) %}
-            {{ print('Publication guard ' ~ guard ~ ' tripped, accepted by accept_publication_changes' ~ against) }}
+            {% do accepted_changes.update({guard: change}) %}
         {% else %}
             {% do refused.append(guard) %}
-            {{ print('Publication guard ' ~ guard ~ ' tripped' ~ against) }}
         {% endif %}
+        {{ print(
+            'Publication guard ' ~ guard ~ ' tripped' ~ (', accepted by accept_publication_changes' if guard in accepted)
+            ~ ' (' ~ change | replace(': ', '): ', 1)
+        ) }}
     {% endfor %}
     {% if refused %}
-        {% set names = refused %}
         {{ return(fail_publication(nothing_published(
-            'publication guard(s) ' ~ names | join(', ') ~ ' tripped (above); if the change is intended, build again with '
-            ~ "--vars '{accept_publication_changes: [" ~ names | join(', ') ~ "]}'"
+            'publication guard(s) ' ~ refused | join(', ') ~ ' tripped (above); if the change is intended, build again with '
+            ~ "--vars '{accept_publication_changes: [" ~ refused | join(', ') ~ "]}'"
         ))) }}
     {% endif %}
     {% set record_sql = publication_record_sql(marts, figures, accepted_changes) %}
