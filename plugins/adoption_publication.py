@@ -140,23 +140,19 @@ def build_is_gone(work_file: str) -> bool:
 
 def remove_work_files(published_file: str, keep: str | None = None) -> list[str]:
     """Remove the work files (with their WAL and lock) of builds that are gone; leave a live build's,
-    `keep`, and anything that is not a file (a directory named like a work file is not ours)."""
+    `keep`, and anything named like a work file that is a directory (not ours). Returns the work
+    files removed."""
+    found = glob.glob(glob.escape(published_file + WORK_FILE_SUFFIX) + "*")
+    # A work file, its WAL or its lock: each names the work file of one build.
+    work_files = {path.removesuffix(".wal").removesuffix(LOCK_SUFFIX) for path in found} - {keep}
     removed = []
-    for path in sorted(glob.glob(glob.escape(published_file + WORK_FILE_SUFFIX) + "*")):
-        if path.endswith((".wal", LOCK_SUFFIX)) or path == keep or not os.path.isfile(path):
+    for work_file in sorted(work_files):
+        if os.path.isdir(work_file) or not build_is_gone(work_file):
             continue
-        if build_is_gone(path):
-            remove_quietly(path, path + ".wal")
-            removed.append(path)
-            # The lock last: until it is gone, a later scan still sees this work file's build as it was.
-            remove_quietly(path + LOCK_SUFFIX)
-    # Locks and WALs whose work file is gone (a build killed before writing it, or removed above).
-    for path in glob.glob(glob.escape(published_file + WORK_FILE_SUFFIX) + "*"):
-        for suffix in (".wal", LOCK_SUFFIX):
-            work_file = path.removesuffix(suffix)
-            if path.endswith(suffix) and work_file != keep and not os.path.lexists(work_file):
-                if os.path.isfile(path) and (suffix == ".wal" or build_is_gone(work_file)):
-                    remove_quietly(path)
+        if os.path.isfile(work_file):
+            removed.append(work_file)
+        # The lock last: until it is gone, a later scan still sees this work file's build as it was.
+        remove_quietly(work_file, work_file + ".wal", work_file + LOCK_SUFFIX)
     return removed
 
 

@@ -231,9 +231,9 @@
     {% if not execute or flags.WHICH == 'seed' %}
         {{ return('') }}
     {% endif %}
-    {% set sources = {} %}
+    {% set sources = [] %}
     {% for node in graph.sources.values() if node.source_name == 'landing' %}
-        {% do sources.update({node.unique_id: source('landing', node.name)}) %}
+        {% do sources.append(node.unique_id) %}
     {% endfor %}
     {% set messages = [] %}
     {% for node in graph.nodes.values() | sort(attribute='unique_id')

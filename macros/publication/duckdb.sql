@@ -31,27 +31,6 @@
 {% endmacro %}
 
 
-{#- The history of publications, in the build database (publication.publication_log), with every current column. -#}
-{% macro duckdb_publication_history() %}
-    {% call statement('publication_history') %}
-        create schema if not exists publication;
-        create table if not exists publication.publication_log {{ publication_log_ddl() }};
-        {#- A log written by an older version of the project lacks the newer columns. -#}
-        {% for name, type in publication_log_columns() %}
-        alter table publication.publication_log add column if not exists {{ name }} {{ type }};
-        {% endfor %}
-    {% endcall %}
-    {% do adapter.commit() %}
-{% endmacro %}
-
-
-{#- The previous publication: the newest row of the build database's history (publication.publication_log). -#}
-{% macro duckdb__previous_publication() %}
-    {% do duckdb_publication_history() %}
-    {{ return(latest_log_row(api.Relation.create(schema='publication', identifier='publication_log'))) }}
-{% endmacro %}
-
-
 {#- Misconfigured paths stop the run before anything is built (an on-run-start hook, check_configuration). -#}
 {% macro duckdb__check_publication_target() %}
     {% set failure = duckdb_publication_file_action('check', serving_path()) %}
@@ -68,9 +47,8 @@
     {% if failure %}
         {{ return({'failure': failure}) }}
     {% endif %}
-    {% do duckdb_publication_history() %}
-    {#- One transaction writes to one database: the build file's, then the new file's. -#}
-    {% do adapter.commit() %}
+    {#- One transaction writes to one database: the build file's (committed here), then the new file's. -#}
+    {% do publication_history() %}
 
     {% call statement('publication_write') %}
         attach {{ sql_text(work_file) }} as adoption_publication

@@ -75,14 +75,28 @@
 
 {#-
     The previous publication's `publication_log` row, as a dict of its
-    columns (none before the first publication). Where the log is kept is the
-    engine's: the published schema, except on DuckDB (duckdb.sql).
+    columns (none before the first publication): the newest row of the
+    private history `publication.publication_log` (publication_history), else,
+    where there is none (Spark; a PostgreSQL database published by a version
+    without it), of the published schema's log.
 -#}
 {% macro previous_publication() %}
     {{ return(adapter.dispatch('previous_publication', 'adoption_scoring')()) }}
 {% endmacro %}
 
 {% macro default__previous_publication() %}
+    {% set history = adapter.get_relation(database=target.database, schema='publication', identifier='publication_log') %}
+    {{ return(latest_log_row(history) if history else published_log_row()) }}
+{% endmacro %}
+
+{#- Spark keeps no private history: the published log. -#}
+{% macro spark__previous_publication() %}
+    {{ return(published_log_row()) }}
+{% endmacro %}
+
+
+{#- The newest row of the published schema's `publication_log` (none when there is none). -#}
+{% macro published_log_row() %}
     {% set log = adapter.get_relation(database=target.database, schema=var('published_schema'), identifier='publication_log') %}
     {{ return(latest_log_row(log) if log else none) }}
 {% endmacro %}
@@ -143,9 +157,10 @@
                 ~ (' and ' ~ (falls | length - 3) ~ ' more' if falls | length > 3 else '')}) %}
         {% endif %}
     {% endfor %}
-    {% set latest_before = arr_months(previous_months) | max if arr_months(previous_months) else none %}
-    {% set latest_now = arr_months(figures.months) | max if arr_months(figures.months) else none %}
-    {% if latest_before and latest_before not in arr_months(figures.months) %}
+    {% set months_before, months_now = arr_months(previous_months), arr_months(figures.months) %}
+    {% set latest_before = months_before | max if months_before else none %}
+    {% set latest_now = months_now | max if months_now else none %}
+    {% if latest_before and latest_before not in months_now %}
         {% do tripped.update({'latest_month': "the published set's latest month, " ~ latest_before[:7]
             ~ ', is not in this build (' ~ ('its latest: ' ~ latest_now[:7] if latest_now else 'it has no month') ~ ')'}) %}
     {% endif %}

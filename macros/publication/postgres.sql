@@ -86,29 +86,13 @@
     {% endcall %}
     {% do adapter.commit() %}
     {#- The private history the next build's guards read: BI sessions never lock it. -#}
+    {% do publication_history() %}
     {% call statement('publication_record') %}
-        create table if not exists publication.publication_log {{ publication_log_ddl() }};
-        {% for name, type in publication_log_columns() %}
-        alter table publication.publication_log add column if not exists {{ name }} {{ type }};
-        {% endfor %}
         insert into publication.publication_log {{ record_sql }};
     {% endcall %}
     {% do adapter.commit() %}
     {% do postgres__drop_retired_schemas(published_schema) %}
     {{ return({'published_to': 'schema ' ~ published_schema ~ ' of database ' ~ target.database}) }}
-{% endmacro %}
-
-
-{#-
-    The previous publication: the newest row of the private history
-    `publication.publication_log`, which BI sessions never read, so a reader
-    holding a lock on the published log cannot stall the guards. A database
-    published by a version without that history is read from the published
-    log once.
--#}
-{% macro postgres__previous_publication() %}
-    {% set history = adapter.get_relation(database=target.database, schema='publication', identifier='publication_log') %}
-    {{ return(latest_log_row(history) if history else default__previous_publication()) }}
 {% endmacro %}
 
 

@@ -105,6 +105,24 @@
 {% endmacro %}
 
 
+{#-
+    The project's private history of publications, `publication.publication_log`
+    (DuckDB: in the build database; PostgreSQL: beside the build lock), created
+    when missing, with every current column (a log written by an older version
+    lacks the newer ones). The publication guards read it: no BI session does.
+-#}
+{% macro publication_history() %}
+    {% call statement('publication_history') %}
+        create schema if not exists publication;
+        create table if not exists publication.publication_log {{ publication_log_ddl() }};
+        {% for name, type in publication_log_columns() %}
+        alter table publication.publication_log add column if not exists {{ name }} {{ type }};
+        {% endfor %}
+    {% endcall %}
+    {% do adapter.commit() %}
+{% endmacro %}
+
+
 {#- `(column type, ...)`, for a create table. -#}
 {% macro publication_log_ddl() -%}
     ({% for name, type in publication_log_columns() %}{{ name }} {{ type }}{{ ', ' if not loop.last }}{% endfor %})
