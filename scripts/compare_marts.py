@@ -50,7 +50,10 @@ def compare(before: str, after: str, shown: int) -> bool:
             continue
         columns = ", ".join(f'"{name}"' for name, _ in old[table] if name != "build_id")
         differences = []
-        for label, left, right in (("before only", "before_set", "after_set"), ("after only", "after_set", "before_set")):
+        for label, left, right in (
+            ("before only", "before_set", "after_set"),
+            ("after only", "after_set", "before_set"),
+        ):
             query = (
                 f'select {columns} from {left}.{SCHEMA}."{table}" '
                 f'except all select {columns} from {right}.{SCHEMA}."{table}"'

@@ -1,0 +1,577 @@
+-- The benchmark's anchor (scripts/benchmark_anchor.py): the published marts of SPEC §6 and
+-- docs/methodology.md, written by hand as plain DuckDB SQL, no dbt, no tests. Seeds are the
+-- tables of seeds/*.csv under their file names; {{placeholders}} are filled by the script from
+-- metric_catalog, measure_definitions and dbt_project.yml vars. Statements end with ";" at the
+-- end of a line.
+
+-- The project's shared rules (macros/), once each.
+create temp macro in_interval(v, lo, lo_inc, hi, hi_inc) as
+    v is not null and (lo is null or v > lo or (lo_inc and v = lo)) and (hi is null or v < hi or (hi_inc and v = hi));
+create temp macro at_age(t_min, t_max, age) as (t_min is null or age >= t_min) and (t_max is null or age <= t_max);
+create temp macro age_months(m, since) as case when (year(m) - year(since)) * 12 + month(m) - month(since) >= 0
+    then (year(m) - year(since)) * 12 + month(m) - month(since) end;
+create temp macro trend(change) as case when change > 0 then 'up' when change < 0 then 'down' when change = 0 then 'same' end;
+create temp macro fmt(x) as regexp_replace(cast(cast(x as decimal(38, {explanation_places})) as varchar), '[.]?0+$', '', 'g');
+create temp macro bound_key(direction, inclusive) as case
+    when direction = 'higher' and inclusive then 'bound_at_least' when direction = 'higher' then 'bound_above'
+    when direction = 'lower' and inclusive then 'bound_at_most' when direction = 'lower' then 'bound_below' end;
+create temp macro try_date(x) as
+    case when regexp_full_match(trim(x), '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') then try_cast(trim(x) as date) end;
+create temp macro try_bigint(x) as case when regexp_full_match(x, '-?[0-9]{{1,18}}') then cast(x as bigint) end;
+create temp macro seed_month(x) as try_date(cast(x as varchar));
+
+-- Landing CSVs, as text; staging rules: trimmed ids, typed dates and amounts, open sets
+-- matched to their seed case-insensitively.
+create table accounts as
+select
+    trim(account_id) as account_id, account_name,
+    try_date(customer_since_date) as customer_since_date,
+    csm_name, sales_segment
+from read_csv('{raw}/accounts.csv', header = true, all_varchar = true);
+
+create table subscriptions as
+select trim(s.subscription_id) as subscription_id, trim(s.account_id) as account_id,
+    trim(s.product_tier) as product_tier, t.tier_rank as product_tier_rank
+from read_csv('{raw}/subscriptions.csv', header = true, all_varchar = true) as s
+left join product_tiers as t on lower(trim(s.product_tier)) = lower(trim(t.product_tier));
+
+create table subscription_months as
+select a.subscription_id, a.arr_month as reporting_month, s.account_id, s.product_tier_rank,
+    cast(sum(a.arr) as decimal(38, 9)) as total_arr,
+    cast(sum(case when a.weights_usage then a.arr else 0 end) as decimal(38, 9)) as base_products_arr
+from (
+    select try_date(arr_month) as arr_month, trim(subscription_id) as subscription_id,
+        coalesce(c.weights_usage, false) as weights_usage,
+        case when regexp_full_match(trim(arr), '-?[0-9]{{1,29}}([.][0-9]{{1,9}})?')
+            then cast(trim(arr) as decimal(38, 9)) end as arr
+    from read_csv('{raw}/arr_monthly.csv', header = true, all_varchar = true) as r
+    left join product_categories as c on lower(trim(r.product_category)) = lower(trim(c.product_category))
+) as a
+inner join subscriptions as s on a.subscription_id = s.subscription_id
+group by all;
+
+create table instance_labels as
+select trim(l.uuid) as uuid, t.instance_type
+from read_csv('{raw}/instances.csv', header = true, all_varchar = true) as l
+left join instance_types as t on lower(trim(l.instance_type)) = lower(trim(t.instance_type))
+qualify row_number() over (
+    partition by trim(l.uuid) order by try_cast(l.labeled_at as timestamptz) desc nulls last
+) = 1;
+
+-- Every ping line, parsed once: checks in SPEC §7 order; the first delivery of an id is kept.
+create table pings as
+with lines as (
+    select ordinality as line_order,
+        case when line is null or strlen(line) = length(line) then line
+            else try(decode(from_hex(array_to_string(
+                list_transform(string_split(line, ''), lambda ch: printf('%02x', ord(ch))), ''))))
+        end as payload,
+        line is null or payload is not null as is_valid_utf8
+    from read_csv({ping_files}, names = ['line'], header = false, skip = 0, delim = chr(1), quote = '',
+        escape = '', all_varchar = true, strict_mode = false, encoding = 'latin-1',
+        max_line_size = 67108864, buffer_size = 134217728) with ordinality
+),
+extracted as (
+    select line_order, is_valid_utf8, is_valid_utf8 and coalesce(json_valid(payload), false) as is_json,
+        case when is_valid_utf8 and json_valid(payload)
+            then cast(json_extract(payload, [{paths}]) as varchar[]) end as f
+    from lines
+),
+typed as (
+    select line_order, is_valid_utf8, is_json,
+        nullif(trim(json_extract_string(f[1], '$')), '') as ping_id,
+        nullif(trim(json_extract_string(f[2], '$')), '') as uuid,
+        nullif(trim(json_extract_string(f[3], '$')), '') as hostname,
+        nullif(trim(json_extract_string(f[4], '$')), '') as recorded_at_text,
+        nullif(trim(json_extract_string(f[5], '$')), '') as license_subscription_id,
+        try_cast(json_extract_string(f[4], '$') as timestamptz) at time zone 'UTC' as recorded_at,
+        {metric_columns}
+    from extracted
+)
+select * exclude (line_order, is_valid_utf8, is_json, recorded_at_text),
+    cast(date_trunc('month', recorded_at) as date) as reporting_month
+from typed
+where is_valid_utf8 and is_json and ping_id is not null and uuid is not null
+    and recorded_at between timestamp '{earliest_ping_date}' and timestamp '{future_cutoff}'
+qualify row_number() over (partition by ping_id order by line_order) = 1;
+
+-- One ping per instance and month (SPEC §4), with its label, subscription, account and exclusion.
+create table instance_months as
+select p.*,
+    case when lower(p.hostname) in ({saas_hostnames}) then 'SaaS' else 'Self-Managed' end as delivery_type,
+    coalesce(l.instance_type, '{unlabeled_instance_type}') as instance_type, t.primary_preference,
+    s.subscription_id is not null and t.primary_preference is not null as can_represent_subscription,
+    s.account_id, s.product_tier, s.product_tier_rank,
+    age_months(p.reporting_month, a.customer_since_date) as account_age_months,
+    x.uuid is not null as is_excluded, x.reason as exclusion_reason
+from (
+    select * from pings
+    qualify row_number() over (partition by uuid, reporting_month order by recorded_at desc, ping_id desc) = 1
+) as p
+left join instance_labels as l on p.uuid = l.uuid
+left join instance_types as t on coalesce(l.instance_type, '{unlabeled_instance_type}') = t.instance_type
+left join subscriptions as s on p.license_subscription_id = s.subscription_id
+left join accounts as a on s.account_id = a.account_id
+left join instance_exclusions as x
+    on p.uuid = x.uuid and p.reporting_month >= seed_month(x.from_month)
+    and (x.to_month is null or p.reporting_month <= seed_month(x.to_month));
+
+-- Measure definitions with their use case and the tier rank it requires.
+create table measures as
+select d.*, m.use_case, t.tier_rank as required_tier_rank
+from measure_definitions as d
+left join use_case_measures as m on d.measure = m.measure
+left join use_cases as u on m.use_case = u.use_case
+left join product_tiers as t on u.required_product_tier = t.product_tier;
+
+-- The primary instance of each subscription and month (SPEC §5.1).
+create table primary_instances as
+select license_subscription_id as subscription_id, reporting_month, uuid, instance_type as selection_basis
+from instance_months
+where can_represent_subscription and not is_excluded
+qualify row_number() over (
+    partition by license_subscription_id, reporting_month
+    order by primary_preference, billable_user_count desc nulls last, recorded_at desc, uuid
+) = 1;
+
+-- Every measure of every instance-month (SPEC §4.1), long form.
+create table instance_measures as
+select i.uuid, i.reporting_month, i.license_subscription_id, i.account_id, m.measure, m.use_case,
+    i.account_age_months,
+    case when i.delivery_type = 'SaaS' and not m.is_scored_for_saas then null
+        else case m.measure {measure_values} end end as measure_value,
+    case when i.delivery_type = 'SaaS' and not m.is_scored_for_saas then null
+        when m.formula in ('ratio', 'group_sum_ratio') then case m.measure {measure_denominators} end
+    end as measure_denominator,
+    coalesce(m.required_tier_rank is null or i.product_tier_rank >= m.required_tier_rank, false) as is_applicable
+from instance_months as i
+cross join measures as m;
+
+create table account_months as
+select g.account_id, g.reporting_month,
+    cast(sum(g.total_arr) as decimal(38, 9)) as total_arr,
+    cast(sum(g.base_products_arr) as decimal(38, 9)) as base_products_arr,
+    cast(sum(case when p.uuid is not null then g.base_products_arr else 0 end) as decimal(38, 9))
+        as base_products_arr_reporting_usage,
+    cast(sum(case when p.uuid is not null then g.base_products_arr else 0 end) as double)
+        / nullif(sum(g.base_products_arr), 0) as pct_arr_reporting_usage,
+    coalesce(bool_or(g.total_arr > 0 and coalesce(g.product_tier_rank >= r.rank, r.rank is null)), false)
+        as has_ultimate_arr,
+    count(*) as subscription_count,
+    count(p.uuid) as subscriptions_reporting_usage,
+    any_value(age_months(g.reporting_month, a.customer_since_date)) as account_age_months
+from subscription_months as g
+cross join (select max(required_tier_rank) as rank from measures) as r
+left join primary_instances as p on g.subscription_id = p.subscription_id and g.reporting_month = p.reporting_month
+left join accounts as a on g.account_id = a.account_id
+group by g.account_id, g.reporting_month;
+
+-- Account values (SPEC §5.2): Base-Products-ARR-weighted mean of the primary instances' values.
+create table account_measures as
+with rolled_up as (
+    select g.account_id, g.reporting_month, v.measure,
+        sum(g.base_products_arr * v.measure_value) / sum(g.base_products_arr) as measure_value,
+        count(*) as subscriptions_contributing, sum(v.measure_denominator) as measure_denominator
+    from subscription_months as g
+    inner join primary_instances as p on g.subscription_id = p.subscription_id and g.reporting_month = p.reporting_month
+    inner join instance_measures as v on p.uuid = v.uuid and p.reporting_month = v.reporting_month
+    inner join measures as m on v.measure = m.measure
+    where v.measure_value is not null and g.base_products_arr > 0
+        and (m.required_tier_rank is null or g.product_tier_rank >= m.required_tier_rank)
+    group by all
+)
+select a.account_id, a.reporting_month, m.measure, m.use_case, a.account_age_months, r.measure_value,
+    r.measure_denominator, coalesce(r.subscriptions_contributing, 0) as subscriptions_contributing
+from account_months as a
+cross join measures as m
+left join rolled_up as r on a.account_id = r.account_id and a.reporting_month = r.reporting_month and m.measure = r.measure;
+
+-- Scores, colors and the next color of every measure value, both grains (SPEC §4.2, issue 12).
+create table measure_scores as
+with measure_values as (
+    select 'instance' as entity_type, uuid as entity_id, reporting_month, measure, use_case, account_age_months,
+        round(measure_value, {places}) as measure_value, measure_denominator,
+        cast(null as integer) as subscriptions_contributing, is_applicable
+    from instance_measures
+    union all
+    select 'account', account_id, reporting_month, measure, use_case, account_age_months,
+        round(measure_value, {places}), measure_denominator, subscriptions_contributing, true
+    from account_measures
+),
+scored as (
+    select v.*, t.score as measure_score, t.color as measure_color, b.color_rank
+    from measure_values as v
+    left join measure_thresholds as t
+        on v.measure = t.measure and v.is_applicable
+        and in_interval(v.measure_value, t.min_value, t.min_inclusive, t.max_value, t.max_inclusive)
+        and at_age(t.account_age_min_months, t.account_age_max_months, v.account_age_months)
+    left join score_color_bands as b on t.color = b.color
+),
+approaches as (
+    select s.* exclude (color_rank), t.color as next_color, t.score as next_color_score,
+        case when t.min_value is not null and s.measure_value <= t.min_value then 'higher'
+            when t.max_value is not null and s.measure_value >= t.max_value then 'lower' end as next_color_direction,
+        case when t.min_value is not null and s.measure_value <= t.min_value then t.min_value
+            when t.max_value is not null and s.measure_value >= t.max_value then t.max_value end as bound,
+        case when t.min_value is not null and s.measure_value <= t.min_value then t.min_inclusive
+            when t.max_value is not null and s.measure_value >= t.max_value then t.max_inclusive
+        end as next_color_threshold_inclusive,
+        case when t.min_value is not null and s.measure_value <= t.min_value then t.min_value - s.measure_value
+            when t.max_value is not null and s.measure_value >= t.max_value then s.measure_value - t.max_value
+        end as gap
+    from scored as s
+    left join (
+        select t.*, b.color_rank from measure_thresholds as t inner join score_color_bands as b on t.color = b.color
+    ) as t
+        on s.measure = t.measure and s.color_rank < t.color_rank
+        and at_age(t.account_age_min_months, t.account_age_max_months, s.account_age_months)
+    qualify row_number() over (
+        partition by s.entity_type, s.entity_id, s.reporting_month, s.measure
+        order by t.color_rank asc nulls last, gap asc nulls last
+    ) = 1
+)
+select a.* exclude (bound, gap), l.measure_label, l.numerator_unit, l.display_order as measure_display_order,
+    cast(a.bound as decimal(18, 6)) as next_color_threshold,
+    round(a.gap, {places}) as gap_to_next_color,
+    cast(case when a.next_color_threshold_inclusive then ceil(round(a.gap * a.measure_denominator, {places}))
+        else floor(round(a.gap * a.measure_denominator, {places})) + 1 end as bigint) as numerator_gap_to_next_color
+from approaches as a
+left join measure_labels as l on a.measure = l.measure;
+
+-- Use-case scores (SPEC §4.3) and overall scores (§4.4) with their colors, both grains.
+create table health as
+with entity_months as (
+    select distinct entity_type, entity_id, reporting_month from measure_scores
+),
+use_case_scores as (
+    select e.*, u.use_case as component, 'use_case' as component_type, u.display_order,
+        u.counts_toward_platform_score,
+        cast(w.weighted_sum as double) / w.weight_sum as raw_score,
+        cast(w.weight_sum as double) as scored_weight, coalesce(w.measures_scored, 0) as inputs_scored
+    from entity_months as e
+    cross join use_cases as u
+    left join (
+        select s.entity_type, s.entity_id, s.reporting_month, m.use_case, sum(m.weight * s.measure_score) as weighted_sum,
+            sum(m.weight) as weight_sum, count(*) as measures_scored
+        from measure_scores as s
+        inner join use_case_measures as m on s.measure = m.measure
+        where s.measure_score is not null and m.weight > 0
+        group by all
+    ) as w
+        on e.entity_type = w.entity_type and e.entity_id = w.entity_id and e.reporting_month = w.reporting_month
+        and u.use_case = w.use_case
+),
+overall_scores as (
+    select e.*, 'overall' as component, 'overall' as component_type, null as display_order,
+        false as counts_toward_platform_score, cast(o.overall as double) as raw_score,
+        cast(null as double) as scored_weight, coalesce(o.components_scored, 0) as inputs_scored
+    from entity_months as e
+    left join (
+        select c.entity_type, c.entity_id, c.reporting_month, sum(w.weight * c.score) / sum(w.weight) as overall,
+            count(*) as components_scored
+        from (
+            select entity_type, entity_id, reporting_month, 'measure' as component_type, measure as component,
+                measure_score as score
+            from measure_scores
+            union all
+            select entity_type, entity_id, reporting_month, component_type, component, raw_score
+            from use_case_scores
+        ) as c
+        inner join overall_score_weights as w on c.component_type = w.component_type and c.component = w.component
+        where c.score is not null and w.weight > 0
+        group by all
+    ) as o using (entity_type, entity_id, reporting_month)
+),
+scores as (
+    select * exclude (raw_score), round(raw_score, {places}) as score from use_case_scores
+    union all
+    select * exclude (raw_score), round(raw_score, {places}) from overall_scores
+)
+select s.*, b.color, b.color_rank, coalesce(b.is_adopted, false) as is_adopted,
+    o.color is not null as is_overridden, o.reason as override_reason,
+    coalesce(ob.color, b.color) as effective_color, coalesce(ob.color_rank, b.color_rank) as effective_color_rank,
+    coalesce(ob.is_adopted, b.is_adopted, false) as effective_is_adopted
+from scores as s
+left join score_color_bands as b
+    on in_interval(s.score, b.min_score, b.min_inclusive, b.max_score, b.max_inclusive)
+left join score_overrides as o
+    on s.entity_type = 'account' and s.entity_id = o.account_id and s.component = o.use_case
+    and s.reporting_month >= seed_month(o.from_month)
+    and (o.to_month is null or s.reporting_month <= seed_month(o.to_month))
+left join score_color_bands as ob on o.color = ob.color;
+
+-- What it takes to reach the next color, per use case (issue 12): the limiting measure is the
+-- weighted measure whose move to its own next color adds the most points.
+create table use_case_health as
+with phrase_book as (
+    select map_from_entries(list((phrase_key, phrase))) as p from explanation_phrases
+),
+successors as (
+    select c.color_rank as from_rank, n.color as next_color, n.color_rank as next_color_rank,
+        n.min_score, n.min_inclusive, n.max_score, n.max_inclusive
+    from score_color_bands as c
+    inner join score_color_bands as n on c.color_rank < n.color_rank
+    qualify row_number() over (partition by c.color_rank order by n.color_rank) = 1
+),
+moves as (
+    select s.*, m.use_case as move_use_case,
+        cast(m.weight as double) * (s.next_color_score - s.measure_score) as weighted_gain
+    from measure_scores as s
+    inner join use_case_measures as m on s.measure = m.measure
+    where m.weight > 0 and s.next_color is not null
+    qualify row_number() over (
+        partition by s.entity_type, s.entity_id, s.reporting_month, m.use_case
+        order by weighted_gain desc, s.measure_display_order asc nulls last, s.measure asc
+    ) = 1
+),
+outcomes as (
+    select h.* exclude (scored_weight), n.next_color, n.next_color_rank,
+        case when h.score <= n.min_score then 'higher' when h.score >= n.max_score then 'lower' end
+            as score_direction,
+        cast(case when h.score <= n.min_score then n.min_score when h.score >= n.max_score then n.max_score end
+            as decimal(9, 4)) as next_color_score_threshold,
+        case when h.score <= n.min_score then n.min_inclusive when h.score >= n.max_score then n.max_inclusive end
+            as next_color_score_threshold_inclusive,
+        v.measure as limiting_measure, v.measure_value as limiting_measure_value,
+        v.measure_color as limiting_measure_color, v.next_color as limiting_measure_next_color,
+        v.next_color_direction as limiting_measure_direction, v.next_color_threshold as limiting_measure_threshold,
+        v.next_color_threshold_inclusive as limiting_measure_threshold_inclusive,
+        v.gap_to_next_color as limiting_measure_gap, v.numerator_gap_to_next_color as limiting_measure_numerator_gap,
+        v.measure_label as limiting_measure_label, v.numerator_unit as limiting_numerator_unit,
+        round(h.score + v.weighted_gain / h.scored_weight, {places}) as score_if_limiting_measure_improves
+    from health as h
+    left join successors as n on h.color_rank = n.from_rank
+    left join moves as v
+        on n.next_color is not null and h.entity_type = v.entity_type and h.entity_id = v.entity_id
+        and h.reporting_month = v.reporting_month and h.component = v.move_use_case
+    where h.component_type = 'use_case'
+),
+worded as (
+    select o.*, b.color as color_if_limiting_measure_improves,
+        case when b.color_rank >= o.next_color_rank then pb.p['step_reaches_next_color']
+            else pb.p['step_raises_score'] end as template,
+        case when o.limiting_measure_numerator_gap is not null and o.limiting_numerator_unit is not null
+            then replace(replace(replace(pb.p['numerator_gap'],
+                '{{count}}', cast(o.limiting_measure_numerator_gap as varchar)),
+                '{{more_or_fewer}}', case when o.limiting_measure_direction = 'lower'
+                    then pb.p['change_fewer'] else pb.p['change_more'] end),
+                '{{numerator_unit}}', o.limiting_numerator_unit)
+            else '' end as numerator_gap_phrase,
+        pb.p[bound_key(o.limiting_measure_direction, o.limiting_measure_threshold_inclusive)] as measure_bound,
+        pb.p[bound_key(o.score_direction, o.next_color_score_threshold_inclusive)] as score_bound
+    from outcomes as o
+    cross join phrase_book as pb
+    left join score_color_bands as b
+        on in_interval(o.score_if_limiting_measure_improves, b.min_score, b.min_inclusive, b.max_score, b.max_inclusive)
+)
+select * exclude (template, numerator_gap_phrase, measure_bound, score_bound),
+    case when limiting_measure is not null then trim(
+        {next_step}
+    ) end as next_step
+from worded;
+
+create table account_history as
+select c.entity_id as account_id, c.reporting_month, c.component,
+    p.score as previous_month_score, p.color as previous_month_color,
+    p.effective_color as previous_month_effective_color, p.effective_color_rank as previous_month_effective_color_rank,
+    p.effective_is_adopted as previous_month_effective_is_adopted, t.color as color_3_months_ago
+from health as c
+left join health as p
+    on p.entity_type = 'account' and c.entity_id = p.entity_id and c.component = p.component
+    and p.reporting_month = c.reporting_month - interval 1 month
+left join health as t
+    on t.entity_type = 'account' and c.entity_id = t.entity_id and c.component = t.component
+    and t.reporting_month = c.reporting_month - interval 3 month
+where c.entity_type = 'account';
+
+create table platform as
+with use_cases_adopted as (
+    select entity_id as account_id, reporting_month, count(effective_color) as scored,
+        sum(case when effective_is_adopted then 1 else 0 end) as adopted,
+        string_agg(case when effective_is_adopted then component end, ', ' order by display_order) as adopted_list
+    from health
+    where entity_type = 'account' and component_type = 'use_case' and counts_toward_platform_score
+    group by all
+),
+banded as (
+    select a.*, l.measure_value as license_utilization, l.measure_color as license_utilization_color,
+        o.score as overall_product_score, o.color as overall_product_color,
+        case when u.scored > 0 then u.adopted end as use_cases_adopted,
+        case when u.scored > 0 then coalesce(u.adopted_list, '') end as adopted_use_cases,
+        b.adoption_band, b.display_order as adoption_band_order, b.is_no_data_band
+    from account_months as a
+    left join use_cases_adopted as u using (account_id, reporting_month)
+    left join health as o
+        on o.entity_type = 'account' and o.component_type = 'overall' and a.account_id = o.entity_id
+        and a.reporting_month = o.reporting_month
+    left join measure_scores as l
+        on l.entity_type = 'account' and l.measure = 'license_utilization' and a.account_id = l.entity_id
+        and a.reporting_month = l.reporting_month
+    inner join adoption_bands as b
+        on (case when u.scored > 0 then u.adopted end is null and b.is_no_data_band)
+        or (not b.is_no_data_band and u.scored > 0
+            and in_interval(u.adopted, b.min_use_cases, b.min_inclusive, b.max_use_cases, b.max_inclusive))
+)
+select c.*, p.overall_product_score as previous_month_overall_product_score,
+    c.overall_product_score - p.overall_product_score as overall_score_change,
+    p.overall_product_color as previous_month_overall_product_color,
+    p.use_cases_adopted as previous_month_use_cases_adopted,
+    c.use_cases_adopted - p.use_cases_adopted as use_cases_adopted_change,
+    p.adoption_band as previous_month_adoption_band, p.adoption_band_order as previous_month_adoption_band_order,
+    p.is_no_data_band as previous_month_is_no_data_band
+from banded as c
+left join banded as p on c.account_id = p.account_id and p.reporting_month = c.reporting_month - interval 1 month;
+
+-- The published marts (SPEC §6), in their contract types.
+create schema marts;
+
+create table marts.fct_instance_measures as
+select s.entity_id as uuid, s.reporting_month, s.measure, s.use_case, i.license_subscription_id as subscription_id,
+    i.account_id, s.measure_value, cast(s.measure_score as integer) as measure_score, s.measure_color,
+    s.is_applicable, i.is_excluded, i.exclusion_reason, '{build_id}' as build_id
+from measure_scores as s
+inner join instance_months as i on s.entity_id = i.uuid and s.reporting_month = i.reporting_month
+where s.entity_type = 'instance';
+
+create table marts.fct_instance_use_case_health as
+select h.entity_id as uuid, h.reporting_month, h.component as use_case, i.license_subscription_id as subscription_id,
+    i.account_id, i.product_tier, i.delivery_type, i.instance_type, i.billable_user_count,
+    h.score as use_case_score, h.color as use_case_color, h.is_adopted, cast(h.inputs_scored as integer) as measures_scored,
+    p.uuid is not null as is_primary_instance, p.selection_basis as primary_instance_basis,
+    o.score as overall_product_score, o.color as overall_product_color, i.is_excluded, i.exclusion_reason,
+    {next_step_columns}, '{build_id}' as build_id
+from use_case_health as h
+inner join instance_months as i on h.entity_id = i.uuid and h.reporting_month = i.reporting_month
+left join health as o
+    on o.entity_type = 'instance' and o.component_type = 'overall' and h.entity_id = o.entity_id
+    and h.reporting_month = o.reporting_month
+left join primary_instances as p
+    on h.entity_id = p.uuid and h.reporting_month = p.reporting_month and i.license_subscription_id = p.subscription_id
+where h.entity_type = 'instance';
+
+create table marts.fct_account_use_case_health as
+with reasons as (
+    select trim(r.account_id) as account_id, trim(r.use_case) as use_case, trim(r.reason) as reason,
+        try_cast(r.updated_at as timestamptz) at time zone 'UTC' as updated_at, c.reason is not null as is_accepted
+    from read_csv('{raw}/adoption_reasons.csv', header = true, all_varchar = true) as r
+    left join adoption_reason_codes as c on trim(r.use_case) = c.use_case and trim(r.reason) = c.reason
+),
+latest_reasons as (
+    select h.entity_id, h.reporting_month, h.component, r.reason, r.is_accepted
+    from use_case_health as h
+    inner join reasons as r
+        on h.entity_id = r.account_id and h.component = r.use_case
+        and r.updated_at < h.reporting_month + interval 1 month
+    where h.entity_type = 'account'
+    qualify row_number() over (
+        partition by h.entity_id, h.reporting_month, h.component order by r.updated_at desc nulls last, r.reason
+    ) = 1
+)
+select h.entity_id as account_id, h.reporting_month, h.component as use_case, h.score as use_case_score,
+    h.color as use_case_color, cast(h.color_rank as integer) as use_case_color_rank, h.effective_color,
+    h.is_overridden, h.override_reason, h.effective_is_adopted as is_adopted,
+    cast(h.inputs_scored as integer) as measures_scored, y.previous_month_color, y.color_3_months_ago,
+    y.previous_month_score, h.score - y.previous_month_score as score_change,
+    trend(h.score - y.previous_month_score) as trend, {next_step_columns},
+    r.reason as lack_of_adoption_reason, r.is_accepted as is_lack_of_adoption_reason_accepted,
+    '{build_id}' as build_id
+from use_case_health as h
+inner join account_history as y
+    on h.entity_id = y.account_id and h.reporting_month = y.reporting_month and h.component = y.component
+left join latest_reasons as r
+    on h.entity_id = r.entity_id and h.reporting_month = r.reporting_month and h.component = r.component
+where h.entity_type = 'account';
+
+create table marts.fct_account_measures as
+select c.entity_id as account_id, c.reporting_month, c.measure, c.use_case, c.measure_label,
+    cast(c.account_age_months as integer) as account_age_months, c.measure_value,
+    cast(c.measure_score as integer) as measure_score, c.measure_color,
+    cast(c.subscriptions_contributing as integer) as subscriptions_contributing,
+    p.measure_value as previous_month_value, p.measure_color as previous_month_color, c.next_color,
+    c.next_color_direction, c.next_color_threshold, c.next_color_threshold_inclusive, c.gap_to_next_color,
+    cast(c.measure_denominator as bigint) as measure_denominator, c.numerator_gap_to_next_color, c.numerator_unit,
+    '{build_id}' as build_id
+from measure_scores as c
+left join measure_scores as p
+    on p.entity_type = 'account' and c.entity_id = p.entity_id and c.measure = p.measure
+    and p.reporting_month = c.reporting_month - interval 1 month
+where c.entity_type = 'account';
+
+create table marts.fct_account_platform_adoption as
+select account_id, reporting_month, cast(total_arr as decimal(18, 2)) as total_arr,
+    cast(base_products_arr as decimal(18, 2)) as base_products_arr,
+    cast(base_products_arr_reporting_usage as decimal(18, 2)) as base_products_arr_reporting_usage,
+    pct_arr_reporting_usage, has_ultimate_arr, cast(subscription_count as integer) as subscription_count,
+    cast(subscriptions_reporting_usage as integer) as subscriptions_reporting_usage,
+    cast(account_age_months as integer) as account_age_months, license_utilization, license_utilization_color,
+    overall_product_score, overall_product_color, cast(use_cases_adopted as integer) as use_cases_adopted,
+    adopted_use_cases, adoption_band, cast(adoption_band_order as integer) as adoption_band_order,
+    previous_month_overall_product_score, overall_score_change, trend(overall_score_change) as overall_trend,
+    previous_month_overall_product_color, cast(previous_month_use_cases_adopted as integer)
+        as previous_month_use_cases_adopted,
+    cast(use_cases_adopted_change as integer) as use_cases_adopted_change,
+    trend(use_cases_adopted_change) as platform_score_trend, previous_month_adoption_band, '{build_id}' as build_id
+from platform;
+
+create table marts.rpt_arr_by_adoption_band as
+with shares as (
+    select m.reporting_month, b.adoption_band, b.display_order, b.is_no_data_band, b.min_use_cases,
+        count(p.account_id) as account_count, coalesce(sum(p.total_arr), 0) as exact_arr,
+        cast(coalesce(sum(p.total_arr), 0) as double) / nullif(any_value(m.month_arr), 0) as pct_of_arr
+    from (select reporting_month, sum(total_arr) as month_arr from platform group by all) as m
+    cross join adoption_bands as b
+    left join platform as p on m.reporting_month = p.reporting_month and b.adoption_band = p.adoption_band
+    group by all
+),
+running as (
+    select *, sum(exact_arr) over (
+        partition by reporting_month order by display_order, adoption_band rows unbounded preceding
+    ) as running_arr
+    from shares
+)
+select reporting_month, adoption_band, cast(display_order as integer) as adoption_band_order,
+    cast(account_count as integer) as account_count,
+    cast(round(running_arr, 2) - round(running_arr - exact_arr, 2) as decimal(18, 2)) as arr, pct_of_arr,
+    case when not is_no_data_band then sum(case when is_no_data_band then 0 else pct_of_arr end) over (
+        partition by reporting_month order by is_no_data_band, min_use_cases desc rows unbounded preceding
+    ) end as cumulative_pct_of_arr_at_or_above,
+    '{build_id}' as build_id
+from running;
+
+create table marts.dim_accounts as
+select a.*, r.first_arr_month, r.latest_arr_month, '{build_id}' as build_id
+from accounts as a
+left join (
+    select account_id, min(reporting_month) as first_arr_month, max(reporting_month) as latest_arr_month
+    from account_months group by all
+) as r using (account_id);
+
+create table marts.fct_adoption_alerts as
+with changes as (
+    select c.entity_id as account_id, c.reporting_month, c.component as alert_subject,
+        case when c.component_type = 'use_case' then c.component end as use_case,
+        y.previous_month_effective_color as previous_color, c.effective_color as current_color,
+        cast(null as varchar) as previous_adoption_band, cast(null as varchar) as current_adoption_band,
+        case when c.effective_color_rank < y.previous_month_effective_color_rank then 'degraded'
+            when c.component_type = 'use_case' and c.effective_is_adopted
+                and not y.previous_month_effective_is_adopted then 'newly_adopted'
+            when c.component_type = 'overall' and c.effective_color_rank > y.previous_month_effective_color_rank
+                then 'improved' end as alert_type,
+        c.score as current_score, y.previous_month_score as previous_score
+    from health as c
+    inner join account_history as y
+        on c.entity_id = y.account_id and c.reporting_month = y.reporting_month and c.component = y.component
+    where c.entity_type = 'account' and c.effective_color is not null and y.previous_month_effective_color is not null
+    union all
+    select account_id, reporting_month, 'adoption_band', null, null, null, previous_month_adoption_band,
+        adoption_band,
+        case when adoption_band_order < previous_month_adoption_band_order then 'degraded'
+            when adoption_band_order > previous_month_adoption_band_order then 'improved' end,
+        cast(use_cases_adopted as double), cast(previous_month_use_cases_adopted as double)
+    from platform
+    where not is_no_data_band and not previous_month_is_no_data_band
+)
+select c.*, a.csm_name, '{build_id}' as build_id
+from changes as c
+left join accounts as a using (account_id)
+where c.alert_type is not null;
