@@ -83,19 +83,35 @@ def render(con: duckdb.DuckDBPyConnection, raw_path: Path, build_id: str) -> str
     """The SQL file with its placeholders filled from the seeds just loaded and dbt_project.yml."""
     project_vars = yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
     catalog = con.execute(
-        "select metric, payload_path, metric_group from metric_catalog order by metric, priority"
+        "select metric, priority, payload_path, metric_group from metric_catalog order by metric, priority"
     ).fetchall()
     paths = list(HEADER_PATHS)
-    for _, path, _ in catalog:
+    for _, _, path, _ in catalog:
         if path not in paths:
             paths.append(path)
-    metrics: dict[str, list[str]] = {}
+    metrics: dict[str, list[tuple[int, str]]] = {}
     groups: dict[str, list[str]] = {}
-    for metric, path, group in catalog:
-        value = f"try_bigint(f[{paths.index(path) + 1}])"
-        metrics.setdefault(metric, []).append(f"when {value} >= 0 then {value}")
+    for metric, priority, path, group in catalog:
+        metrics.setdefault(metric, []).append((priority, f"try_bigint(f[{paths.index(path) + 1}])"))
         if group and metric not in groups.setdefault(group, []):
             groups[group].append(metric)
+    # A metric's value is its first path's that is present and not negative (SPEC §3), and for a
+    # metric with fallback paths, the priority of the path it came from (dq_metric_path_usage).
+    metric_columns = []
+    for metric, values in metrics.items():
+        metric_columns.append(f'case {" ".join(f"when {v} >= 0 then {v}" for _, v in values)} end as "{metric}"')
+        if len(values) > 1:
+            cases = " ".join(f"when {v} >= 0 then {priority}" for priority, v in values)
+            metric_columns.append(f'case {cases} end as "{metric}__path"')
+    path_counts, path_rows = [], []
+    for number, (metric, priority, path, _) in enumerate(catalog):
+        supplied = f'"{metric}__path" = {priority}' if len(metrics[metric]) > 1 else f'"{metric}" is not null'
+        path_counts.append(f'count(*) filter (where {supplied}) as "s{number}"')
+        path_counts.append(f'count(*) filter (where "{metric}" is null) as "w{number}"')
+        path_rows.append(
+            f"struct_pack(metric := {sql_text(metric)}, priority := {priority}, payload_path := {sql_text(path)}, "
+            f'pings_supplied := "s{number}", pings_without_value := "w{number}")'
+        )
     values, denominators = [], []
     for measure, formula, numerator, denominator in con.execute(
         "select measure, formula, numerator, denominator from measure_definitions"
@@ -118,7 +134,9 @@ def render(con: duckdb.DuckDBPyConnection, raw_path: Path, build_id: str) -> str
         raw=str(raw_path).replace("'", "''"),
         ping_files="[" + ", ".join(sql_text(path) for path in ping_files) + "]",
         paths=", ".join(sql_text(f"$.{path}") for path in paths),
-        metric_columns=", ".join(f'case {" ".join(cases)} end as "{metric}"' for metric, cases in metrics.items()),
+        metric_columns=", ".join(metric_columns),
+        path_counts=", ".join(path_counts),
+        path_rows=", ".join(path_rows),
         measure_values=" ".join(values),
         measure_denominators=" ".join(denominators),
         earliest_ping_date=project_vars["earliest_ping_date"],

@@ -58,27 +58,28 @@ qualify row_number() over (
     partition by trim(l.uuid) order by try_cast(l.labeled_at as timestamptz) desc nulls last
 ) = 1;
 
--- Every ping line, parsed once: checks in SPEC §7 order; the first delivery of an id is kept.
-create table pings as
-with lines as (
-    select ordinality as line_order,
-        case when line is null or strlen(line) = length(line) then line
-            else try(decode(from_hex(array_to_string(
-                list_transform(string_split(line, ''), lambda ch: printf('%02x', ord(ch))), ''))))
-        end as payload,
-        line is null or payload is not null as is_valid_utf8
-    from read_csv({ping_files}, names = ['line'], header = false, skip = 0, delim = chr(1), quote = '',
-        escape = '', all_varchar = true, strict_mode = false, encoding = 'latin-1',
-        max_line_size = 67108864, buffer_size = 134217728) with ordinality
-),
-extracted as (
-    select line_order, is_valid_utf8, is_valid_utf8 and coalesce(json_valid(payload), false) as is_json,
+-- Every ping line (read as Latin-1, a non-ASCII line decoded again as UTF-8), numbered in file order.
+create temp macro ping_file_lines() as table
+select parse_filename(filename) as source_file, ordinality as line_order,
+    case when line is null or strlen(line) = length(line) then line
+        else try(decode(from_hex(array_to_string(
+            list_transform(string_split(line, ''), lambda ch: printf('%02x', ord(ch))), ''))))
+    end as payload,
+    line is null or payload is not null as is_valid_utf8
+from read_csv({ping_files}, names = ['line'], header = false, skip = 0, delim = chr(1), quote = '',
+    escape = '', all_varchar = true, filename = true, strict_mode = false, encoding = 'latin-1',
+    max_line_size = 67108864, buffer_size = 134217728) with ordinality;
+
+-- Every ping line parsed once, with the check it fails (SPEC §7); raw text kept for those only.
+create table ping_lines as
+with extracted as (
+    select *, is_valid_utf8 and coalesce(json_valid(payload), false) as is_json,
         case when is_valid_utf8 and json_valid(payload)
             then cast(json_extract(payload, [{paths}]) as varchar[]) end as f
-    from lines
+    from ping_file_lines()
 ),
 typed as (
-    select line_order, is_valid_utf8, is_json,
+    select source_file, line_order, payload, is_valid_utf8, is_json,
         nullif(trim(json_extract_string(f[1], '$')), '') as ping_id,
         nullif(trim(json_extract_string(f[2], '$')), '') as uuid,
         nullif(trim(json_extract_string(f[3], '$')), '') as hostname,
@@ -87,12 +88,29 @@ typed as (
         try_cast(json_extract_string(f[4], '$') as timestamptz) at time zone 'UTC' as recorded_at,
         {metric_columns}
     from extracted
+),
+checked as (
+    select * exclude (payload, is_valid_utf8, is_json),
+        case when not is_valid_utf8 then 'invalid_utf8'
+            when not is_json then case when coalesce(trim(payload), '') = '' then 'empty_line' else 'malformed_json' end
+            when ping_id is null then 'missing_id'
+            when uuid is null then 'missing_uuid'
+            when recorded_at_text is null then 'missing_recorded_at'
+            when recorded_at is null then 'unparseable_recorded_at'
+            when recorded_at < timestamp '{earliest_ping_date}' then 'early_recorded_at'
+            when recorded_at > timestamp '{future_cutoff}' then 'future_recorded_at'
+        end as failed_check,
+        payload
+    from typed
 )
-select * exclude (line_order, is_valid_utf8, is_json, recorded_at_text),
-    cast(date_trunc('month', recorded_at) as date) as reporting_month
-from typed
-where is_valid_utf8 and is_json and ping_id is not null and uuid is not null
-    and recorded_at between timestamp '{earliest_ping_date}' and timestamp '{future_cutoff}'
+select * exclude (payload), case when failed_check is not null then payload end as payload
+from checked;
+
+-- Accepted pings: the first delivery of each id (by file, then line).
+create table pings as
+select * exclude (source_file, payload, failed_check), cast(date_trunc('month', recorded_at) as date) as reporting_month
+from ping_lines
+where failed_check is null
 qualify row_number() over (partition by ping_id order by line_order) = 1;
 
 -- One ping per instance and month (SPEC §4), with its label, subscription, account and exclusion.
@@ -103,7 +121,8 @@ select p.*,
     s.subscription_id is not null and t.primary_preference is not null as can_represent_subscription,
     s.account_id, s.product_tier, s.product_tier_rank,
     age_months(p.reporting_month, a.customer_since_date) as account_age_months,
-    x.uuid is not null as is_excluded, x.reason as exclusion_reason
+    x.uuid is not null as is_excluded, x.reason as exclusion_reason,
+    seed_month(x.from_month) as exclusion_from_month, seed_month(x.to_month) as exclusion_to_month
 from (
     select * from pings
     qualify row_number() over (partition by uuid, reporting_month order by recorded_at desc, ping_id desc) = 1
@@ -575,3 +594,58 @@ select c.*, a.csm_name, '{build_id}' as build_id
 from changes as c
 left join accounts as a using (account_id)
 where c.alert_type is not null;
+
+create table marts.dq_rejected_pings as
+with file_starts as (
+    select source_file, min(line_order) as first_line_order from ping_lines group by all
+),
+rejected as (
+    select l.*, coalesce(l.failed_check, 'duplicate_id') as rejection_reason
+    from ping_lines as l
+    left join pings as p on l.line_order = p.line_order
+    where l.failed_check is not null or p.line_order is null
+)
+select r.source_file, r.line_order - f.first_line_order + 1 as line_number, r.rejection_reason, r.ping_id, r.uuid,
+    r.recorded_at_text, coalesce(r.payload, d.payload) as payload, '{build_id}' as build_id
+from rejected as r
+inner join file_starts as f using (source_file)
+left join (
+    select line_order, payload from ping_file_lines()
+    where line_order in (select line_order from rejected where failed_check is null)
+) as d on r.failed_check is null and r.line_order = d.line_order;
+
+create table marts.dq_metric_path_usage as
+with monthly as (
+    select reporting_month, count(*) as accepted_pings, {path_counts}
+    from pings
+    group by all
+),
+unpivoted as (
+    select reporting_month, accepted_pings, unnest([{path_rows}], recursive := true)
+    from monthly
+)
+select reporting_month, metric, priority, payload_path, pings_supplied, pings_without_value, accepted_pings,
+    '{build_id}' as build_id
+from unpivoted;
+
+create table marts.dq_pings_without_known_subscription as
+select p.ping_id, p.uuid, p.hostname, p.recorded_at, p.reporting_month, p.license_subscription_id,
+    case when p.license_subscription_id is null then 'missing_subscription_id' else 'unknown_subscription_id' end
+        as issue_type,
+    '{build_id}' as build_id
+from pings as p
+left join subscriptions as s on p.license_subscription_id = s.subscription_id
+where s.subscription_id is null;
+
+create table marts.dq_excluded_instances as
+select uuid, reporting_month, license_subscription_id as subscription_id, account_id, instance_type,
+    exclusion_reason, exclusion_from_month, exclusion_to_month, can_represent_subscription as would_be_candidate,
+    '{build_id}' as build_id
+from instance_months
+where is_excluded;
+
+create table marts.dq_ignored_landing_files as
+select parse_filename(file) as source_file,
+    'ignored: only *.ndjson and *.ndjson.gz files are read as pings' as reason, '{build_id}' as build_id
+from glob('{raw}/usage_pings/*')
+where not (file like '%.ndjson' or file like '%.ndjson.gz');
