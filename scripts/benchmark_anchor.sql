@@ -441,6 +441,19 @@ select c.*, p.overall_product_score as previous_month_overall_product_score,
 from banded as c
 left join banded as p on c.account_id = p.account_id and p.reporting_month = c.reporting_month - interval 1 month;
 
+-- CSMs' lack-of-adoption reasons (SPEC §5.1), accepted or not, the latest of each account and use case ranked 1.
+create table reasons as
+select *, case when updated_at is not null then row_number() over (
+    partition by account_id, use_case, updated_at is null order by updated_at desc, reason
+) end as recency_rank
+from (
+    select trim(r.account_id) as account_id, trim(r.use_case) as use_case, trim(r.reason) as reason,
+        try_cast(r.updated_at as timestamptz) at time zone 'UTC' as updated_at,
+        nullif(trim(r.updated_at), '') as updated_at_text, c.reason is not null as is_accepted_reason
+    from read_csv('{raw}/adoption_reasons.csv', header = true, all_varchar = true) as r
+    left join adoption_reason_codes as c on trim(r.use_case) = c.use_case and trim(r.reason) = c.reason
+);
+
 -- The published marts (SPEC §6), in their contract types.
 create schema marts;
 
@@ -469,14 +482,8 @@ left join primary_instances as p
 where h.entity_type = 'instance';
 
 create table marts.fct_account_use_case_health as
-with reasons as (
-    select trim(r.account_id) as account_id, trim(r.use_case) as use_case, trim(r.reason) as reason,
-        try_cast(r.updated_at as timestamptz) at time zone 'UTC' as updated_at, c.reason is not null as is_accepted
-    from read_csv('{raw}/adoption_reasons.csv', header = true, all_varchar = true) as r
-    left join adoption_reason_codes as c on trim(r.use_case) = c.use_case and trim(r.reason) = c.reason
-),
-latest_reasons as (
-    select h.entity_id, h.reporting_month, h.component, r.reason, r.is_accepted
+with latest_reasons as (
+    select h.entity_id, h.reporting_month, h.component, r.reason, r.is_accepted_reason
     from use_case_health as h
     inner join reasons as r
         on h.entity_id = r.account_id and h.component = r.use_case
@@ -492,7 +499,7 @@ select h.entity_id as account_id, h.reporting_month, h.component as use_case, h.
     cast(h.inputs_scored as integer) as measures_scored, y.previous_month_color, y.color_3_months_ago,
     y.previous_month_score, h.score - y.previous_month_score as score_change,
     trend(h.score - y.previous_month_score) as trend, {next_step_columns},
-    r.reason as lack_of_adoption_reason, r.is_accepted as is_lack_of_adoption_reason_accepted,
+    r.reason as lack_of_adoption_reason, r.is_accepted_reason as is_lack_of_adoption_reason_accepted,
     '{build_id}' as build_id
 from use_case_health as h
 inner join account_history as y
@@ -649,3 +656,47 @@ select parse_filename(file) as source_file,
     'ignored: only *.ndjson and *.ndjson.gz files are read as pings' as reason, '{build_id}' as build_id
 from glob('{raw}/usage_pings/*')
 where not (file like '%.ndjson' or file like '%.ndjson.gz');
+
+create table marts.rpt_adoption_reason_hygiene as
+with latest_months as (
+    select account_id, max(reporting_month) as reporting_month from account_months group by all
+),
+-- Account-months and use cases that owe a reason when not adopted: use cases with reason codes, where entitled.
+expectations as (
+    select g.account_id, g.reporting_month, u.use_case
+    from subscription_months as g
+    cross join (
+        select distinct use_case, required_tier_rank from measures
+        where use_case in (select use_case from adoption_reason_codes)
+    ) as u
+    group by all
+    having bool_or(u.required_tier_rank is null or (g.total_arr > 0 and g.product_tier_rank >= u.required_tier_rank))
+),
+latest_health as (
+    select h.account_id, h.reporting_month, h.use_case, h.use_case_color, h.is_adopted
+    from marts.fct_account_use_case_health as h
+    inner join latest_months using (account_id, reporting_month)
+),
+issues as (
+    select h.account_id, h.reporting_month, h.use_case, h.use_case_color, null as lack_of_adoption_reason,
+        'missing_reason' as issue_type
+    from latest_health as h
+    inner join expectations using (account_id, reporting_month, use_case)
+    left join reasons as r on h.account_id = r.account_id and h.use_case = r.use_case and r.recency_rank = 1
+    where not h.is_adopted and r.reason is null
+    union all
+    select r.account_id, m.reporting_month, r.use_case, h.use_case_color, r.reason, 'reason_not_accepted'
+    from reasons as r
+    left join latest_months as m using (account_id)
+    left join latest_health as h on r.account_id = h.account_id and r.use_case = h.use_case
+    where r.recency_rank = 1 and not r.is_accepted_reason
+    union all
+    select distinct r.account_id, m.reporting_month, r.use_case, h.use_case_color, r.reason, 'reason_without_timestamp'
+    from reasons as r
+    left join latest_months as m using (account_id)
+    left join latest_health as h on r.account_id = h.account_id and r.use_case = h.use_case
+    where r.updated_at is null
+)
+select i.*, a.csm_name, '{build_id}' as build_id
+from issues as i
+left join accounts as a using (account_id);
