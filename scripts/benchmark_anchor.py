@@ -29,8 +29,14 @@ import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SQL_FILE = PROJECT_ROOT / "scripts" / "benchmark_anchor.sql"
+LANDING_SOURCES = "models/staging/landing/_landing__sources.yml"  # the columns each landing CSV declares
 # The header fields the SQL reads as f[1] .. f[5] (macros/landing/ping_header_fields.sql).
 HEADER_PATHS = ("id", "uuid", "hostname", "recorded_at", "license_subscription_id")
+# The user counts as sent, beside the catalog metrics (dq_unrecognized_values compares them).
+USER_COUNT_FIELDS = (
+    ("reported_billable_users", "license_billable_users"),
+    ("reported_active_users", "active_user_count"),
+)
 # One SQL formula per measure_definitions.formula (models/intermediate/pings/int_instance_measure_values.sql).
 FORMULAS = {
     "ratio": "cast({n} as double) / nullif({d}, 0)",
@@ -86,7 +92,7 @@ def render(con: duckdb.DuckDBPyConnection, raw_path: Path, build_id: str) -> str
         "select metric, priority, payload_path, metric_group from metric_catalog order by metric, priority"
     ).fetchall()
     paths = list(HEADER_PATHS)
-    for _, _, path, _ in catalog:
+    for path in [path for _, path in USER_COUNT_FIELDS] + [path for _, _, path, _ in catalog]:
         if path not in paths:
             paths.append(path)
     metrics: dict[str, list[tuple[int, str]]] = {}
@@ -97,7 +103,7 @@ def render(con: duckdb.DuckDBPyConnection, raw_path: Path, build_id: str) -> str
             groups[group].append(metric)
     # A metric's value is its first path's that is present and not negative (SPEC §3), and for a
     # metric with fallback paths, the priority of the path it came from (dq_metric_path_usage).
-    metric_columns = []
+    metric_columns = [f"try_bigint(f[{paths.index(path) + 1}]) as {column}" for column, path in USER_COUNT_FIELDS]
     for metric, values in metrics.items():
         metric_columns.append(f'case {" ".join(f"when {v} >= 0 then {v}" for _, v in values)} end as "{metric}"')
         if len(values) > 1:
@@ -129,6 +135,17 @@ def render(con: duckdb.DuckDBPyConnection, raw_path: Path, build_id: str) -> str
     )
     if not ping_files:
         raise SystemExit(f"no ping file in {raw_path / 'usage_pings'}")
+    control_characters = []
+    for source in yaml.safe_load((PROJECT_ROOT / LANDING_SOURCES).read_text(encoding="utf-8"))["sources"][0]["tables"]:
+        if "landing_file" not in source.get("meta", {}):
+            continue
+        file_name, columns = source["meta"]["landing_file"], [column["name"] for column in source["columns"]]
+        reader = f"read_csv({sql_text(str(raw_path / file_name))}, header = true, all_varchar = true) with ordinality"
+        control_characters.append(
+            f"select {sql_text(file_name)} as source_file, ordinality + 1 as line_number, column_name, cell_value "
+            f"from (unpivot (select {', '.join(columns)}, ordinality from {reader}) on {', '.join(columns)} "
+            f"into name column_name value cell_value) where regexp_matches(cell_value, '[\\x00-\\x1F\\x7F]')"
+        )
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     return SQL_FILE.read_text(encoding="utf-8").format(
         raw=str(raw_path).replace("'", "''"),
@@ -137,6 +154,7 @@ def render(con: duckdb.DuckDBPyConnection, raw_path: Path, build_id: str) -> str
         metric_columns=", ".join(metric_columns),
         path_counts=", ".join(path_counts),
         path_rows=", ".join(path_rows),
+        control_characters="\n    union all\n    ".join(control_characters),
         measure_values=" ".join(values),
         measure_denominators=" ".join(denominators),
         earliest_ping_date=project_vars["earliest_ping_date"],

@@ -31,32 +31,37 @@ from read_csv('{raw}/accounts.csv', header = true, all_varchar = true);
 
 create table subscriptions as
 select trim(s.subscription_id) as subscription_id, trim(s.account_id) as account_id,
-    trim(s.product_tier) as product_tier, t.tier_rank as product_tier_rank
+    trim(s.product_tier) as product_tier, t.tier_rank as product_tier_rank, trim(s.delivery_type) as delivery_type,
+    d.delivery_type is not null as is_delivery_type_listed
 from read_csv('{raw}/subscriptions.csv', header = true, all_varchar = true) as s
-left join product_tiers as t on lower(trim(s.product_tier)) = lower(trim(t.product_tier));
+left join product_tiers as t on lower(trim(s.product_tier)) = lower(trim(t.product_tier))
+left join delivery_types as d on lower(trim(s.delivery_type)) = lower(trim(d.delivery_type));
+
+create table arr_lines as
+select try_date(r.arr_month) as arr_month, trim(r.subscription_id) as subscription_id,
+    trim(r.product_category) as product_category, coalesce(c.weights_usage, false) as weights_usage,
+    c.product_category is not null as is_product_category_listed, trim(r.product_tier) as product_tier,
+    t.product_tier is not null as is_product_tier_listed,
+    case when regexp_full_match(trim(r.arr), '-?[0-9]{{1,29}}([.][0-9]{{1,9}})?')
+        then cast(trim(r.arr) as decimal(38, 9)) end as arr,
+    cast(try_bigint(trim(r.seats)) as integer) as seats
+from read_csv('{raw}/arr_monthly.csv', header = true, all_varchar = true) as r
+left join product_categories as c on lower(trim(r.product_category)) = lower(trim(c.product_category))
+left join product_tiers as t on lower(trim(r.product_tier)) = lower(trim(t.product_tier));
 
 create table subscription_months as
 select a.subscription_id, a.arr_month as reporting_month, s.account_id, s.product_tier_rank,
     cast(sum(a.arr) as decimal(38, 9)) as total_arr,
     cast(sum(case when a.weights_usage then a.arr else 0 end) as decimal(38, 9)) as base_products_arr
-from (
-    select try_date(arr_month) as arr_month, trim(subscription_id) as subscription_id,
-        coalesce(c.weights_usage, false) as weights_usage,
-        case when regexp_full_match(trim(arr), '-?[0-9]{{1,29}}([.][0-9]{{1,9}})?')
-            then cast(trim(arr) as decimal(38, 9)) end as arr
-    from read_csv('{raw}/arr_monthly.csv', header = true, all_varchar = true) as r
-    left join product_categories as c on lower(trim(r.product_category)) = lower(trim(c.product_category))
-) as a
+from arr_lines as a
 inner join subscriptions as s on a.subscription_id = s.subscription_id
 group by all;
 
-create table instance_labels as
-select trim(l.uuid) as uuid, t.instance_type
+create table labels as
+select trim(l.uuid) as uuid, t.instance_type, trim(l.instance_type) as instance_type_label,
+    nullif(trim(l.labeled_at), '') as labeled_at_text, try_cast(l.labeled_at as timestamptz) at time zone 'UTC' as labeled_at
 from read_csv('{raw}/instances.csv', header = true, all_varchar = true) as l
-left join instance_types as t on lower(trim(l.instance_type)) = lower(trim(t.instance_type))
-qualify row_number() over (
-    partition by trim(l.uuid) order by try_cast(l.labeled_at as timestamptz) desc nulls last
-) = 1;
+left join instance_types as t on lower(trim(l.instance_type)) = lower(trim(t.instance_type));
 
 -- Every ping line (read as Latin-1, a non-ASCII line decoded again as UTF-8), numbered in file order.
 create temp macro ping_file_lines() as table
@@ -106,9 +111,12 @@ checked as (
 select * exclude (payload), case when failed_check is not null then payload end as payload
 from checked;
 
+create table file_starts as
+select source_file, min(line_order) as first_line_order from ping_lines group by all;
+
 -- Accepted pings: the first delivery of each id (by file, then line).
 create table pings as
-select * exclude (source_file, payload, failed_check), cast(date_trunc('month', recorded_at) as date) as reporting_month
+select * exclude (payload, failed_check), cast(date_trunc('month', recorded_at) as date) as reporting_month
 from ping_lines
 where failed_check is null
 qualify row_number() over (partition by ping_id order by line_order) = 1;
@@ -127,7 +135,9 @@ from (
     select * from pings
     qualify row_number() over (partition by uuid, reporting_month order by recorded_at desc, ping_id desc) = 1
 ) as p
-left join instance_labels as l on p.uuid = l.uuid
+left join (
+    select * from labels qualify row_number() over (partition by uuid order by labeled_at desc nulls last) = 1
+) as l on p.uuid = l.uuid
 left join instance_types as t on coalesce(l.instance_type, '{unlabeled_instance_type}') = t.instance_type
 left join subscriptions as s on p.license_subscription_id = s.subscription_id
 left join accounts as a on s.account_id = a.account_id
@@ -603,9 +613,7 @@ left join accounts as a using (account_id)
 where c.alert_type is not null;
 
 create table marts.dq_rejected_pings as
-with file_starts as (
-    select source_file, min(line_order) as first_line_order from ping_lines group by all
-),
+with 
 rejected as (
     select l.*, coalesce(l.failed_check, 'duplicate_id') as rejection_reason
     from ping_lines as l
@@ -700,3 +708,90 @@ issues as (
 select i.*, a.csm_name, '{build_id}' as build_id
 from issues as i
 left join accounts as a using (account_id);
+
+create table marts.dq_unrecognized_values as
+with arr as (
+    select *, 'arr_month=' || cast(arr_month as varchar) || ' subscription_id=' || subscription_id
+        || ' product_category=' || coalesce(product_category, '') || ' product_tier=' || coalesce(product_tier, '')
+        as row_key
+    from arr_lines
+),
+labeled as (
+    select *, 'uuid=' || uuid || ' labeled_at=' || coalesce(cast(labeled_at as varchar), labeled_at_text, '') as row_key
+    from labels
+),
+control_characters as (
+    {control_characters}
+),
+flagged as (
+    select 'subscriptions.csv' as source_file, 'subscription_id=' || subscription_id as row_key,
+        'product_tier' as column_name, product_tier as value,
+        'kept; entitles no tier-restricted use case (Security is not scored)' as rule_applied
+    from subscriptions where product_tier_rank is null
+    union all
+    select 'subscriptions.csv', 'subscription_id=' || subscription_id, 'delivery_type', delivery_type,
+        'kept; no rule reads it (instances take their delivery type from the ping host name)'
+    from subscriptions where not is_delivery_type_listed
+    union all
+    select 'arr_monthly.csv', row_key, 'product_category', product_category,
+        'kept; counts in every ARR total, in no usage weight'
+    from arr where not is_product_category_listed
+    union all
+    select 'arr_monthly.csv', row_key, 'product_tier', product_tier,
+        'kept; counts in every ARR total (entitlement follows the subscription tier)'
+    from arr where product_tier is not null and not is_product_tier_listed
+    union all
+    select 'instances.csv', row_key, 'instance_type', instance_type_label, 'kept; the instance counts as unlabeled (Unknown)'
+    from labeled where instance_type is null
+    union all
+    select 'instances.csv', row_key, 'labeled_at', labeled_at_text,
+        'kept; not a timestamp: the label ranks below every dated label of the instance'
+    from labeled where labeled_at is null and labeled_at_text is not null
+    union all
+    select 'arr_monthly.csv', row_key, 'arr', cast(arr as varchar),
+        'kept; a credit: counts in every ARR total; a subscription whose Base Products ARR is not positive weights no usage'
+    from arr where arr < 0
+    union all
+    select 'adoption_reasons.csv', 'account_id=' || account_id || ' use_case=' || coalesce(use_case, '')
+        || ' reason=' || coalesce(reason, '') || ' updated_at=' || coalesce(updated_at_text, ''), 'updated_at',
+        coalesce(updated_at_text, ''),
+        'kept; not a timestamp: the reason counts in no month (rpt_adoption_reason_hygiene lists it)'
+    from reasons where updated_at is null
+    union all
+    select 'arr_monthly.csv', row_key, 'seats', cast(seats as varchar),
+        'kept; not a seat count: no rule reads seats (ARR and usage weights do not use them)'
+    from arr where seats < 0
+    union all
+    select source_file, 'line=' || cast(line_number as varchar), column_name, cell_value,
+        'kept as written; holds a control character (U+0000-U+001F or U+007F): fix the export'
+    from control_characters
+    union all
+    select distinct 'accounts.csv', 'account_id=' || a.account_id, 'customer_since_date', cast(a.customer_since_date as varchar),
+        'kept; the account has ARR in months before it: account_age_months is empty there, never negative,'
+        || ' and license utilization is not scored'
+    from accounts as a
+    inner join account_months as m on a.account_id = m.account_id
+    where m.reporting_month < date_trunc('month', a.customer_since_date)
+    union all
+    select 'usage_pings/' || p.source_file, 'line=' || cast(p.line_order - f.first_line_order + 1 as varchar) || ' id=' || p.ping_id,
+        'license_billable_users', cast(p.reported_billable_users as varchar),
+        'kept as sent and scored; above the ping''s active_user_count, which counts every active user'
+        || ' (billable users are a subset): one of the two counts is wrong'
+    from pings as p
+    inner join file_starts as f using (source_file)
+    where p.reported_active_users >= 0 and p.reported_billable_users > p.reported_active_users
+    union all
+    select 'score_overrides.csv', 'account_id=' || o.account_id || ' use_case=' || o.use_case || ' from_month='
+        || cast(seed_month(o.from_month) as varchar), 'account_id', o.account_id,
+        'kept; no account in accounts.csv has this id: the override applies to nothing'
+    from score_overrides as o
+    where o.account_id not in (select account_id from accounts where account_id is not null)
+    union all
+    select 'instance_exclusions.csv', 'uuid=' || x.uuid || ' from_month=' || cast(seed_month(x.from_month) as varchar),
+        'uuid', x.uuid, 'kept; no ping of this instance in the period: the exclusion excludes nothing'
+    from instance_exclusions as x
+    where not exists (
+        select 1 from instance_months as i where i.uuid = x.uuid and i.exclusion_from_month = seed_month(x.from_month)
+    )
+)
+select *, '{build_id}' as build_id from flagged;
