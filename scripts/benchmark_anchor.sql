@@ -18,6 +18,11 @@ create temp macro bound_key(direction, inclusive) as case
 create temp macro try_date(x) as
     case when regexp_full_match(trim(x), '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') then try_cast(trim(x) as date) end;
 create temp macro try_bigint(x) as case when regexp_full_match(x, '-?[0-9]{{1,18}}') then cast(x as bigint) end;
+-- How a value reaches an interval it is not in (macros/next_color.sql: approach_to_interval).
+create temp macro approach(v, lo, lo_inc, hi, hi_inc) as case
+    when lo is not null and v <= lo then struct_pack(direction := 'higher', bound := lo, inclusive := lo_inc, gap := lo - v)
+    when hi is not null and v >= hi then struct_pack(direction := 'lower', bound := hi, inclusive := hi_inc, gap := v - hi)
+    end;
 create temp macro seed_month(x) as try_date(cast(x as varchar));
 
 -- Landing CSVs, as text; staging rules: trimmed ids, typed dates and amounts, open sets
@@ -236,41 +241,52 @@ scored as (
         and at_age(t.account_age_min_months, t.account_age_max_months, v.account_age_months)
     left join score_color_bands as b on t.color = b.color
 ),
-approaches as (
-    select s.* exclude (color_rank), t.color as next_color, t.score as next_color_score,
-        case when t.min_value is not null and s.measure_value <= t.min_value then 'higher'
-            when t.max_value is not null and s.measure_value >= t.max_value then 'lower' end as next_color_direction,
-        case when t.min_value is not null and s.measure_value <= t.min_value then t.min_value
-            when t.max_value is not null and s.measure_value >= t.max_value then t.max_value end as bound,
-        case when t.min_value is not null and s.measure_value <= t.min_value then t.min_inclusive
-            when t.max_value is not null and s.measure_value >= t.max_value then t.max_inclusive
-        end as next_color_threshold_inclusive,
-        case when t.min_value is not null and s.measure_value <= t.min_value then t.min_value - s.measure_value
-            when t.max_value is not null and s.measure_value >= t.max_value then s.measure_value - t.max_value
-        end as gap
+-- For each measure, account age and color, the intervals of the next better color (the better color of
+-- lowest rank, in the same age bracket): a few rows, which the values then meet by equality.
+next_intervals as (
+    select measure, account_age_months, from_rank,
+        list(struct_pack(color := color, score := score, min_value := min_value, min_inclusive := min_inclusive,
+            max_value := max_value, max_inclusive := max_inclusive)) as intervals
+    from (
+        select k.measure, k.account_age_months, c.color_rank as from_rank, t.*, b.color_rank
+        from (select distinct measure, account_age_months from measure_values) as k
+        cross join score_color_bands as c
+        inner join measure_thresholds as t
+            on k.measure = t.measure and at_age(t.account_age_min_months, t.account_age_max_months, k.account_age_months)
+        inner join score_color_bands as b on t.color = b.color and c.color_rank < b.color_rank
+        qualify b.color_rank = min(b.color_rank) over (partition by k.measure, k.account_age_months, c.color_rank)
+    )
+    group by all
+),
+-- The nearest of those intervals, and how to reach it.
+approached as (
+    select s.* exclude (color_rank), list_sort(list_transform(n.intervals, lambda b: struct_pack(
+        gap := approach(measure_value, b.min_value, b.min_inclusive, b.max_value, b.max_inclusive).gap,
+        approach := approach(measure_value, b.min_value, b.min_inclusive, b.max_value, b.max_inclusive),
+        color := b.color, score := b.score)), 'ASC', 'NULLS LAST')[1] as nearest
     from scored as s
-    left join (
-        select t.*, b.color_rank from measure_thresholds as t inner join score_color_bands as b on t.color = b.color
-    ) as t
-        on s.measure = t.measure and s.color_rank < t.color_rank
-        and at_age(t.account_age_min_months, t.account_age_max_months, s.account_age_months)
-    qualify row_number() over (
-        partition by s.entity_type, s.entity_id, s.reporting_month, s.measure
-        order by t.color_rank asc nulls last, gap asc nulls last
-    ) = 1
+    left join next_intervals as n
+        on s.measure = n.measure and s.account_age_months is not distinct from n.account_age_months
+        and s.color_rank = n.from_rank
 )
-select a.* exclude (bound, gap), l.measure_label, l.numerator_unit, l.display_order as measure_display_order,
-    cast(a.bound as decimal(18, 6)) as next_color_threshold,
-    round(a.gap, {places}) as gap_to_next_color,
-    cast(case when a.next_color_threshold_inclusive then ceil(round(a.gap * a.measure_denominator, {places}))
-        else floor(round(a.gap * a.measure_denominator, {places})) + 1 end as bigint) as numerator_gap_to_next_color
-from approaches as a
+select a.* exclude (nearest), l.measure_label, l.numerator_unit, l.display_order as measure_display_order,
+    a.nearest.color as next_color, a.nearest.score as next_color_score,
+    a.nearest.approach.direction as next_color_direction,
+    cast(a.nearest.approach.bound as decimal(18, 6)) as next_color_threshold,
+    a.nearest.approach.inclusive as next_color_threshold_inclusive,
+    round(a.nearest.gap, {places}) as gap_to_next_color,
+    cast(case when a.nearest.approach.inclusive then ceil(round(a.nearest.gap * a.measure_denominator, {places}))
+        else floor(round(a.nearest.gap * a.measure_denominator, {places})) + 1 end as bigint)
+        as numerator_gap_to_next_color
+from approached as a
 left join measure_labels as l on a.measure = l.measure;
 
 -- Use-case scores (SPEC §4.3) and overall scores (§4.4) with their colors, both grains.
 create table health as
 with entity_months as (
-    select distinct entity_type, entity_id, reporting_month from measure_scores
+    select 'instance' as entity_type, uuid as entity_id, reporting_month from instance_months
+    union all
+    select 'account', account_id, reporting_month from account_months
 ),
 use_case_scores as (
     select e.*, u.use_case as component, 'use_case' as component_type, u.display_order,
@@ -342,37 +358,41 @@ successors as (
     inner join score_color_bands as n on c.color_rank < n.color_rank
     qualify row_number() over (partition by c.color_rank order by n.color_rank) = 1
 ),
+-- Each use case's largest move: the weighted measure whose move to its next color adds the most points
+-- (ties: measure_labels.display_order, then the measure's name).
 moves as (
-    select s.*, m.use_case as move_use_case,
-        cast(m.weight as double) * (s.next_color_score - s.measure_score) as weighted_gain
+    select s.entity_type, s.entity_id, s.reporting_month, m.use_case,
+        arg_min(struct_pack(measure := s.measure, value := s.measure_value, color := s.measure_color,
+            next_color := s.next_color, direction := s.next_color_direction, threshold := s.next_color_threshold,
+            inclusive := s.next_color_threshold_inclusive, gap := s.gap_to_next_color,
+            numerator_gap := s.numerator_gap_to_next_color, label := s.measure_label, unit := s.numerator_unit,
+            gain := cast(m.weight as double) * (s.next_color_score - s.measure_score)),
+            struct_pack(gain := -cast(m.weight as double) * (s.next_color_score - s.measure_score),
+                display_order := coalesce(s.measure_display_order, 2147483647), measure := s.measure)) as move
     from measure_scores as s
     inner join use_case_measures as m on s.measure = m.measure
     where m.weight > 0 and s.next_color is not null
-    qualify row_number() over (
-        partition by s.entity_type, s.entity_id, s.reporting_month, m.use_case
-        order by weighted_gain desc, s.measure_display_order asc nulls last, s.measure asc
-    ) = 1
+    group by all
 ),
 outcomes as (
     select h.* exclude (scored_weight), n.next_color, n.next_color_rank,
-        case when h.score <= n.min_score then 'higher' when h.score >= n.max_score then 'lower' end
-            as score_direction,
-        cast(case when h.score <= n.min_score then n.min_score when h.score >= n.max_score then n.max_score end
-            as decimal(9, 4)) as next_color_score_threshold,
-        case when h.score <= n.min_score then n.min_inclusive when h.score >= n.max_score then n.max_inclusive end
+        approach(h.score, n.min_score, n.min_inclusive, n.max_score, n.max_inclusive).direction as score_direction,
+        cast(approach(h.score, n.min_score, n.min_inclusive, n.max_score, n.max_inclusive).bound as decimal(9, 4))
+            as next_color_score_threshold,
+        approach(h.score, n.min_score, n.min_inclusive, n.max_score, n.max_inclusive).inclusive
             as next_color_score_threshold_inclusive,
-        v.measure as limiting_measure, v.measure_value as limiting_measure_value,
-        v.measure_color as limiting_measure_color, v.next_color as limiting_measure_next_color,
-        v.next_color_direction as limiting_measure_direction, v.next_color_threshold as limiting_measure_threshold,
-        v.next_color_threshold_inclusive as limiting_measure_threshold_inclusive,
-        v.gap_to_next_color as limiting_measure_gap, v.numerator_gap_to_next_color as limiting_measure_numerator_gap,
-        v.measure_label as limiting_measure_label, v.numerator_unit as limiting_numerator_unit,
-        round(h.score + v.weighted_gain / h.scored_weight, {places}) as score_if_limiting_measure_improves
+        v.move.measure as limiting_measure, v.move.value as limiting_measure_value,
+        v.move.color as limiting_measure_color, v.move.next_color as limiting_measure_next_color,
+        v.move.direction as limiting_measure_direction, v.move.threshold as limiting_measure_threshold,
+        v.move.inclusive as limiting_measure_threshold_inclusive, v.move.gap as limiting_measure_gap,
+        v.move.numerator_gap as limiting_measure_numerator_gap, v.move.label as limiting_measure_label,
+        v.move.unit as limiting_numerator_unit,
+        round(h.score + v.move.gain / h.scored_weight, {places}) as score_if_limiting_measure_improves
     from health as h
     left join successors as n on h.color_rank = n.from_rank
     left join moves as v
         on n.next_color is not null and h.entity_type = v.entity_type and h.entity_id = v.entity_id
-        and h.reporting_month = v.reporting_month and h.component = v.move_use_case
+        and h.reporting_month = v.reporting_month and h.component = v.use_case
     where h.component_type = 'use_case'
 ),
 worded as (
