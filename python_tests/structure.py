@@ -37,6 +37,12 @@ def project_nodes(manifest: dict, resource_type: str) -> dict[str, dict]:
     }
 
 
+def yaml_of(node: dict) -> str:
+    """The YAML file that describes a model or seed (where a missing entry is to be added)."""
+    patch = node.get("patch_path")
+    return patch.split("://")[-1] if patch else f"a .yml beside {node['original_file_path']}"
+
+
 def layer(node: dict) -> str:
     """staging / intermediate / marts: the model's first folder under models/."""
     return node["fqn"][1]
@@ -68,19 +74,27 @@ def description_violations(manifest: dict) -> list[str]:
     problems = []
     for kind in ("model", "seed"):
         for node in sorted(project_nodes(manifest, kind).values(), key=lambda n: n["name"]):
+            where = yaml_of(node)
             if not node["description"].strip():
-                problems.append(f"{kind} {node['name']}: no description")
+                problems.append(f"{kind} {node['name']}: no description: add one to its entry in {where}")
             for column in node["columns"].values():
                 if not (column.get("description") or "").strip():
-                    problems.append(f"{kind} {node['name']}: column {column['name']} has no description")
+                    problems.append(
+                        f"{kind} {node['name']}: column {column['name']} has no description: add one in {where}"
+                    )
             if kind == "seed":
                 header = seed_header(Path(node["root_path"]) / node["original_file_path"])
                 for column in header:
                     if column.lower() not in {name.lower() for name in node["columns"]}:
-                        problems.append(f"seed {node['name']}: CSV column {column} is not in its YAML entry")
+                        problems.append(
+                            f"seed {node['name']}: CSV column {column} is not in its YAML entry: "
+                            f"add it, described, to the seed's columns in {where}"
+                        )
     for macro in sorted(manifest["macros"].values(), key=lambda m: m["name"]):
         if macro["package_name"] == PACKAGE and not macro["description"].strip():
-            problems.append(f"macro {macro['name']} ({macro['original_file_path']}): no description")
+            problems.append(
+                f"macro {macro['name']} ({macro['original_file_path']}): no description: add one in {yaml_of(macro)}"
+            )
     return problems
 
 
@@ -101,7 +115,9 @@ def mart_violations(manifest: dict) -> list[str]:
             continue
         name = node["name"]
         if not node["config"].get("contract", {}).get("enforced"):
-            problems.append(f"{name}: the mart's contract is not enforced")
+            problems.append(
+                f"{name}: the mart's contract is not enforced: set contract: {{enforced: true}} in {yaml_of(node)}"
+            )
         keys = []
         for test in tests_by_model[key]:
             metadata = test.get("test_metadata") or {}
@@ -110,7 +126,9 @@ def mart_violations(manifest: dict) -> list[str]:
             kwargs = metadata.get("kwargs", {})
             keys.append(kwargs.get("columns") or [kwargs.get("column_name")])
         if not keys:
-            problems.append(f"{name}: no primary-key test (unique or unique_combination without a where)")
+            problems.append(
+                f"{name}: no primary-key test: add unique (or unique_combination) without a where in {yaml_of(node)}"
+            )
     return problems
 
 
@@ -133,23 +151,39 @@ def metric_column_violations(manifest: dict, catalog_csv: Path) -> list[str]:
         if not described:
             continue
         carriers += 1
+        where = yaml_of(node)
         for metric in sorted(metrics - described):
             problems.append(
-                f"{node['name']}: catalog metric {metric} is not listed with description "
-                f"'{{{{ doc(\"col_catalog_metric\") }}}}' ({node['patch_path'].split('://')[-1]})"
+                f"{node['name']}: catalog metric {metric} is not listed: add `- name: {metric}` with "
+                f"`description: '{{{{ doc(\"col_catalog_metric\") }}}}'` to the model's columns in {where}"
             )
         for column in sorted(described - metrics):
-            problems.append(f"{node['name']}: column {column} is described as a catalog metric but is not one")
+            problems.append(
+                f"{node['name']}: column {column} is described as a catalog metric but seeds/metric_catalog.csv "
+                f"has no such metric: remove the column from {where} (or add the metric's row to the seed)"
+            )
         priorities = {
             column["name"] for column in node["columns"].values() if column["description"].strip() == priority_text
         }
-        if priorities and priorities != {f"{metric}_path_priority" for metric in fallback}:
+        if not priorities:
+            continue
+        expected = {f"{metric}_path_priority" for metric in fallback}
+        for column in sorted(expected - priorities):
             problems.append(
-                f"{node['name']}: path-priority columns {sorted(priorities)} are not one per catalog metric "
-                f"with several paths ({sorted(fallback)})"
+                f"{node['name']}: catalog metric {column.removesuffix('_path_priority')} has several paths: add "
+                f"`- name: {column}` with `description: '{{{{ doc(\"col_catalog_metric_path_priority\") }}}}'` "
+                f"to the model's columns in {where}"
+            )
+        for column in sorted(priorities - expected):
+            problems.append(
+                f"{node['name']}: {column} is described as a path priority but its metric has no second path in "
+                f"seeds/metric_catalog.csv: remove the column from {where}"
             )
     if not carriers:
-        problems.append("no model lists catalog metric columns: is col_catalog_metric still their description?")
+        problems.append(
+            "no model lists catalog metric columns: describe each with '{{ doc(\"col_catalog_metric\") }}' "
+            "(models/_shared__docs.md) in the three models that carry them"
+        )
     return problems
 
 

@@ -252,7 +252,9 @@ CASES = {
 }
 
 
-SCHEDULED_JOB_CASE = "threshold_gap"
+# The whole job runs on a seed that only some marts read (the account bands): the marts that do not
+# read it are built, and still nothing is published, because one test failed.
+SCHEDULED_JOB_CASE = "adoption_bands_not_covering_0_to_infinity"
 
 
 @pytest.fixture(scope="module")

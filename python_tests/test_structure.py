@@ -76,8 +76,12 @@ def test_each_rule_names_what_breaks_it(manifest: dict, tmp_path: Path) -> None:
     for key, node in list(nodes.items()):
         if node.get("attached_node") == alerts and key.startswith("test.adoption_scoring.unique"):
             del nodes[key]
-    # A model that forgets one catalog metric.
+    # A model that forgets one catalog metric, one with the path priority of a metric that has one path.
     del nodes[model_key("int_instance_monthly_pings")]["columns"]["ci_builds_28_days_event"]
+    pings = nodes[model_key("stg_landing__usage_pings")]["columns"]
+    pings["license_user_count_path_priority"] = dict(
+        pings["billable_user_count_path_priority"], name="license_user_count_path_priority"
+    )
 
     assert structure.layer_violations(broken) == [
         "dim_accounts (marts) reads seed use_cases: marts read no seed",
@@ -85,16 +89,28 @@ def test_each_rule_names_what_breaks_it(manifest: dict, tmp_path: Path) -> None:
         "stg_landing__accounts (staging) refs dim_accounts (marts): refs only point down the layers",
     ]
     assert structure.description_violations(broken) == [
-        "model int_account_months: column total_arr has no description",
-        "seed use_cases: CSV column display_order is not in its YAML entry",
-        "macro build_id (macros/build_id.sql): no description",
+        "model int_account_months: column total_arr has no description: "
+        "add one in models/intermediate/accounts/_accounts__models.yml",
+        "seed use_cases: CSV column display_order is not in its YAML entry: "
+        "add it, described, to the seed's columns in seeds/_seeds.yml",
+        "macro build_id (macros/build_id.sql): no description: add one in macros/_macros.yml",
     ]
     assert structure.mart_violations(broken) == [
-        "dim_accounts: the mart's contract is not enforced",
-        "fct_adoption_alerts: no primary-key test (unique or unique_combination without a where)",
+        "dim_accounts: the mart's contract is not enforced: "
+        "set contract: {enforced: true} in models/marts/accounts/_accounts__models.yml",
+        "fct_adoption_alerts: no primary-key test: "
+        "add unique (or unique_combination) without a where in models/marts/accounts/_accounts__models.yml",
     ]
-    [missing] = structure.metric_column_violations(broken, CATALOG)
-    assert missing.startswith("int_instance_monthly_pings: catalog metric ci_builds_28_days_event is not listed")
+    # Only what the break added: the project's own state (a recipe half followed) is another test's.
+    clean = set(structure.metric_column_violations(manifest, CATALOG))
+    assert [p for p in structure.metric_column_violations(broken, CATALOG) if p not in clean] == [
+        "int_instance_monthly_pings: catalog metric ci_builds_28_days_event is not listed: add "
+        "`- name: ci_builds_28_days_event` with `description: '{{ doc(\"col_catalog_metric\") }}'` "
+        "to the model's columns in models/intermediate/pings/_pings__models.yml",
+        "stg_landing__usage_pings: license_user_count_path_priority is described as a path priority but "
+        "its metric has no second path in seeds/metric_catalog.csv: "
+        "remove the column from models/staging/landing/_landing__models.yml",
+    ]
 
     # The same literal description in two YAML files.
     for name in ("a", "b"):

@@ -4,8 +4,9 @@
     `row_label` (which seed row, by its key values) and `problem` (what is
     wrong, in words). When the query returns rows, the test stops the build
     with a message that names the seed, every offending row and its problem;
-    dbt then skips every model downstream, so published marts stay as they
-    were. When it returns none, the query itself is the (passing) test.
+    dbt then skips every model downstream of the seed, and the publish step
+    publishes nothing from a build with a failed test, so published marts stay
+    as they were. When it returns none, the query itself is the (passing) test.
 -#}
 {% macro raise_seed_problems(check_sql, seed_name, check_name) %}
     {% if execute %}
@@ -17,7 +18,7 @@
             {% endfor %}
             {{ exceptions.raise_compiler_error(
                 'Invalid methodology seed ' ~ seed_name ~ '.csv (' ~ check_name ~ ', '
-                ~ (result.rows | length) ~ ' problem(s)); no mart was rebuilt:\n'
+                ~ (result.rows | length) ~ ' problem(s)); nothing is published:\n'
                 ~ (lines | join('\n'))
             ) }}
         {% endif %}

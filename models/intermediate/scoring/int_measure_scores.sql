@@ -1,12 +1,3 @@
--- Methodology gate: every mart is built from this model, so a failing test on
--- any methodology seed (even one this model does not join) skips every mart
--- and leaves the published ones untouched.
--- depends_on: {{ ref('adoption_bands') }}
--- depends_on: {{ ref('adoption_reason_codes') }}
--- depends_on: {{ ref('explanation_phrases') }}
--- depends_on: {{ ref('measure_labels') }}
--- depends_on: {{ ref('overall_score_weights') }}
--- depends_on: {{ ref('score_color_bands') }}
 {#-
     Score and color of every measure value (SPEC §4.2): the one row of
     measure_thresholds whose interval holds the value and, for age-bracketed

@@ -39,13 +39,6 @@ account_owners as (
 
 ),
 
-reasons as (
-
-    select * from all_reasons
-    where recency_rank = 1
-
-),
-
 latest_months as (
 
     select
@@ -56,6 +49,32 @@ latest_months as (
 
 ),
 
+-- Every reason entered, with its account's latest month and the use case's
+-- color then. "The latest reason" of an account and use case is the one of
+-- recency_rank 1 (int_account_adoption_reasons: latest updated_at, ties by
+-- reason text), whenever it was entered.
+reasons_in_latest_month as (
+
+    select
+        all_reasons.account_id,
+        latest_months.reporting_month,
+        all_reasons.use_case,
+        use_case_health.use_case_color,
+        all_reasons.reason,
+        all_reasons.updated_at,
+        all_reasons.is_accepted_reason,
+        all_reasons.recency_rank = 1 as is_latest_reason
+    from all_reasons
+    left join latest_months
+        on all_reasons.account_id = latest_months.account_id
+    left join use_case_health
+        on latest_months.account_id = use_case_health.account_id
+        and latest_months.reporting_month = use_case_health.reporting_month
+        and all_reasons.use_case = use_case_health.use_case
+
+),
+
+-- Use cases not adopted in the account's latest month that owe a reason.
 expected as (
 
     select
@@ -82,38 +101,14 @@ missing_reasons as (
         expected.reporting_month,
         expected.use_case,
         expected.use_case_color,
-        reasons.reason as lack_of_adoption_reason,
-        case
-            when reasons.reason is null then 'missing_reason'
-            else 'reason_not_accepted'
-        end as issue_type
+        latest_reasons.reason as lack_of_adoption_reason,
+        'missing_reason' as issue_type
     from expected
-    left join reasons
-        on expected.account_id = reasons.account_id
-        and expected.use_case = reasons.use_case
-    where reasons.reason is null or not reasons.is_accepted_reason
-
-),
-
--- Every reason entered, with its account's latest month and the use case's color then.
-reasons_in_latest_month as (
-
-    select
-        all_reasons.account_id,
-        latest_months.reporting_month,
-        all_reasons.use_case,
-        use_case_health.use_case_color,
-        all_reasons.reason,
-        all_reasons.updated_at,
-        all_reasons.is_accepted_reason,
-        all_reasons.recency_rank
-    from all_reasons
-    left join latest_months
-        on all_reasons.account_id = latest_months.account_id
-    left join use_case_health
-        on latest_months.account_id = use_case_health.account_id
-        and latest_months.reporting_month = use_case_health.reporting_month
-        and all_reasons.use_case = use_case_health.use_case
+    left join reasons_in_latest_month as latest_reasons
+        on expected.account_id = latest_reasons.account_id
+        and expected.use_case = latest_reasons.use_case
+        and latest_reasons.is_latest_reason
+    where latest_reasons.reason is null
 
 ),
 
@@ -127,7 +122,7 @@ unaccepted_reasons as (
         reason as lack_of_adoption_reason,
         'reason_not_accepted' as issue_type
     from reasons_in_latest_month
-    where recency_rank = 1 and not is_accepted_reason
+    where is_latest_reason and not is_accepted_reason
 
 ),
 
@@ -149,7 +144,6 @@ undated_reasons as (
 issues as (
 
     select * from missing_reasons
-    where issue_type = 'missing_reason'
 
     union all
 
