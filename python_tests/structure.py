@@ -9,7 +9,11 @@ test says what to fix. The rules (README "Project structure"):
 * a column description is written once: one shared by two places is a docs block;
 * every mart has an enforced contract and a primary-key test (unique, or unique_combination,
   with no `where`);
-* the models that carry catalog metric columns list exactly the metric_catalog seed's metrics.
+* the models that carry catalog metric columns list exactly the metric_catalog seed's metrics;
+* colors are tested only against the score_color_bands seed, never against a literal list;
+* every mart foreign key (account_id, use_case, a text `*_color` column) has a relationships test
+  (dbt's, or an entry of the mart's row_checks test);
+* no model casts to `varchar(n)`: text is `var('string_type')`.
 """
 
 from __future__ import annotations
@@ -27,6 +31,14 @@ LAYERS = {"staging": 0, "intermediate": 1, "marts": 2}
 METRIC_DOC = f"doc.{PACKAGE}.col_catalog_metric"
 METRIC_PRIORITY_DOC = f"doc.{PACKAGE}.col_catalog_metric_path_priority"
 PRIMARY_KEY_TESTS = {"unique", "unique_combination"}
+# A mart column -> the models or seeds its relationships test may point to (the accounts mart or
+# staging, the use-case seed, the color seed); a text column named `*_color` holds a color.
+MART_FOREIGN_KEYS = {
+    "account_id": ("dim_accounts", "stg_landing__accounts"),
+    "use_case": ("use_cases",),
+}
+COLOR_PARENT = ("score_color_bands",)
+TEXT_TYPES = ("varchar", "text", "string")
 
 
 def project_nodes(manifest: dict, resource_type: str) -> dict[str, dict]:
@@ -222,3 +234,99 @@ def yaml_files(project_root: Path) -> list[Path]:
         for path in (project_root / folder).rglob("*.yml")
         if not re.search(r"unit_tests\.yml$", path.name)
     )
+
+
+def test_metadata(test: dict) -> tuple[str | None, dict]:
+    metadata = test.get("test_metadata") or {}
+    return metadata.get("name"), metadata.get("kwargs") or {}
+
+
+def ref_name(to: str) -> str:
+    """`ref('x')` (as a test's YAML writes it) -> x."""
+    match = re.fullmatch(r"\s*ref\(\s*['\"](\w+)['\"]\s*\)\s*", to or "")
+    return match.group(1) if match else (to or "")
+
+
+def relationships_tested(test: dict) -> list[tuple[str, str]]:
+    """(column, parent) of each relationships check a test makes: dbt's test, or row_checks entries."""
+    name, kwargs = test_metadata(test)
+    if name == "relationships":
+        return [(kwargs.get("column_name"), ref_name(kwargs.get("to")))]
+    if name == "row_checks":
+        return [(entry["column"], ref_name(entry["to"])) for entry in kwargs.get("relationships") or []]
+    return []
+
+
+def yaml_home(node: dict) -> str:
+    return (node.get("patch_path") or "").split("://")[-1] or node["original_file_path"]
+
+
+def color_literal_violations(manifest: dict, color_bands_csv: Path) -> list[str]:
+    """No accepted_values test lists a color: colors are checked against the score_color_bands seed."""
+    with color_bands_csv.open(newline="", encoding="utf-8") as handle:
+        colors = {row["color"] for row in csv.DictReader(handle)}
+    models = project_nodes(manifest, "model") | project_nodes(manifest, "seed")
+    problems = []
+    for test in sorted(project_nodes(manifest, "test").values(), key=lambda n: n["name"]):
+        name, kwargs = test_metadata(test)
+        lists = {}
+        if name == "accepted_values":
+            lists[kwargs.get("column_name")] = kwargs.get("values") or []
+        elif name == "row_checks":
+            lists.update(kwargs.get("accepted_values") or {})
+        owner = models.get(test.get("attached_node") or "", {})
+        for column, values in sorted(lists.items()):
+            if colors & {str(value) for value in values}:
+                problems.append(
+                    f"{owner.get('name', test['name'])}.{column}: colors tested against a literal list "
+                    f"{list(values)}; test them against the seed instead: add "
+                    f"{{column: {column}, to: \"ref('score_color_bands')\", field: color}} to the relationships "
+                    f"of the model's row_checks test ({yaml_home(owner)})"
+                )
+    return problems
+
+
+def mart_foreign_key_violations(manifest: dict) -> list[str]:
+    """Every mart foreign key (MART_FOREIGN_KEYS, text `*_color` columns) has a relationships test."""
+    tested: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for test in project_nodes(manifest, "test").values():
+        if test.get("attached_node"):
+            tested[test["attached_node"]].update(relationships_tested(test))
+    problems = []
+    for key, node in sorted(project_nodes(manifest, "model").items()):
+        if layer(node) != "marts":
+            continue
+        for column in node["columns"].values():
+            name = column["name"]
+            parents = MART_FOREIGN_KEYS.get(name)
+            if parents is None and name.endswith("_color") and (column.get("data_type") or "").lower() in TEXT_TYPES:
+                parents = COLOR_PARENT
+            if parents is None:
+                continue
+            parents = tuple(parent for parent in parents if parent != node["name"])
+            if any((name, parent) in tested[key] for parent in parents):
+                continue
+            field = "color" if parents == COLOR_PARENT else name
+            problems.append(
+                f"{node['name']}.{name}: foreign key without a relationships test; add "
+                f"{{column: {name}, to: \"ref('{parents[0]}')\", field: {field}}} to the relationships of "
+                f"the mart's row_checks test ({yaml_home(node)})"
+            )
+    return problems
+
+
+def varchar_length_violations(root: Path, model_files: list[Path]) -> list[str]:
+    """No model casts to varchar(n): a length is a limit no engine needs here, and Spark has none."""
+    problems = []
+    for path in model_files:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            for match in re.finditer(r"varchar\s*\(\s*\d+\s*\)", line, flags=re.IGNORECASE):
+                problems.append(
+                    f"{path.relative_to(root).as_posix()}:{number}: {match.group(0)} in a model; cast to "
+                    f"{{{{ var('string_type')[target.type] }}}} (dbt_project.yml vars) instead"
+                )
+    return problems
+
+
+def model_files(project_root: Path) -> list[Path]:
+    return sorted((project_root / "models").rglob("*.sql"))

@@ -19,6 +19,7 @@ import structure
 from conftest import BIN, PROJECT_ROOT, run_dbt
 
 CATALOG = PROJECT_ROOT / "seeds" / "metric_catalog.csv"
+COLOR_BANDS = PROJECT_ROOT / "seeds" / "score_color_bands.csv"
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +56,31 @@ def test_metric_columns_follow_the_catalog(manifest: dict) -> None:
     assert structure.metric_column_violations(manifest, CATALOG) == []
 
 
+def test_colors_are_tested_only_against_the_seed(manifest: dict) -> None:
+    assert structure.color_literal_violations(manifest, COLOR_BANDS) == []
+
+
+def test_every_mart_foreign_key_is_tested(manifest: dict) -> None:
+    assert structure.mart_foreign_key_violations(manifest) == []
+
+
+def test_no_model_casts_to_a_sized_varchar() -> None:
+    assert structure.varchar_length_violations(PROJECT_ROOT, structure.model_files(PROJECT_ROOT)) == []
+
+
 def test_no_column_description_is_written_twice() -> None:
     assert structure.repeated_description_violations(structure.yaml_files(PROJECT_ROOT)) == []
+
+
+def row_checks(nodes: dict, model: str) -> dict:
+    """The arguments of a model's row_checks test, in a (copied) manifest."""
+    [test] = [
+        node
+        for node in nodes.values()
+        if node.get("attached_node") == model_key(model)
+        and (node.get("test_metadata") or {}).get("name") == "row_checks"
+    ]
+    return test["test_metadata"]["kwargs"]
 
 
 def test_each_rule_names_what_breaks_it(manifest: dict, tmp_path: Path) -> None:
@@ -82,6 +106,12 @@ def test_each_rule_names_what_breaks_it(manifest: dict, tmp_path: Path) -> None:
     pings["license_user_count_path_priority"] = dict(
         pings["billable_user_count_path_priority"], name="license_user_count_path_priority"
     )
+    # A mart color checked against a literal list instead of the seed; a mart use_case left untested.
+    health = row_checks(nodes, "fct_account_use_case_health")
+    health["accepted_values"]["use_case_color"] = ["Red", "Yellow", "Green"]
+    health["relationships"] = [entry for entry in health["relationships"] if entry["column"] != "use_case_color"]
+    measures = row_checks(nodes, "fct_account_measures")
+    measures["relationships"] = [entry for entry in measures["relationships"] if entry["column"] != "use_case"]
 
     assert structure.layer_violations(broken) == [
         "dim_accounts (marts) reads seed use_cases: marts read no seed",
@@ -110,6 +140,29 @@ def test_each_rule_names_what_breaks_it(manifest: dict, tmp_path: Path) -> None:
         "stg_landing__usage_pings: license_user_count_path_priority is described as a path priority but "
         "its metric has no second path in seeds/metric_catalog.csv: "
         "remove the column from models/staging/landing/_landing__models.yml",
+    ]
+    assert structure.color_literal_violations(broken, COLOR_BANDS) == [
+        "fct_account_use_case_health.use_case_color: colors tested against a literal list ['Red', 'Yellow', "
+        "'Green']; test them against the seed instead: add {column: use_case_color, "
+        "to: \"ref('score_color_bands')\", field: color} to the relationships of the model's row_checks test "
+        "(models/marts/accounts/_accounts__models.yml)"
+    ]
+    assert structure.mart_foreign_key_violations(broken) == [
+        "fct_account_measures.use_case: foreign key without a relationships test; add {column: use_case, "
+        "to: \"ref('use_cases')\", field: use_case} to the relationships of the mart's row_checks test "
+        "(models/marts/accounts/_accounts__models.yml)",
+        "fct_account_use_case_health.use_case_color: foreign key without a relationships test; add "
+        "{column: use_case_color, to: \"ref('score_color_bands')\", field: color} to the relationships of the "
+        "mart's row_checks test (models/marts/accounts/_accounts__models.yml)",
+    ]
+
+    # A model that casts to a sized varchar.
+    sized = tmp_path / "models" / "m_sized.sql"
+    sized.parent.mkdir()
+    sized.write_text("select\n    cast(x as VARCHAR(10)) as x\nfrom y\n")
+    assert structure.varchar_length_violations(tmp_path, [sized]) == [
+        "models/m_sized.sql:2: VARCHAR(10) in a model; cast to {{ var('string_type')[target.type] }} "
+        "(dbt_project.yml vars) instead"
     ]
 
     # The same literal description in two YAML files.

@@ -5,9 +5,10 @@
     `problem` (the column, the value and what is wrong). When it returns
     rows and the test's severity is error, the test stops the build with a
     message naming the file and the first `max_listed` rows, then how many
-    more; dbt skips everything downstream and nothing is published. At
-    severity warn, or when it returns none, the query itself is the test
-    (dbt reports the count).
+    more; dbt skips everything downstream and nothing is published. When it
+    returns none at severity error the test has passed and dbt's query is
+    `checked_once` (no second scan); at severity warn the query itself is
+    the test (dbt reports the count).
 -#}
 {% macro raise_landing_problems(check_sql, file_name, check_name, max_listed=10) %}
     {% if execute and (config.get('severity') | lower) == 'error' %}
@@ -15,6 +16,7 @@
         {% if message %}
             {{ exceptions.raise_compiler_error(message) }}
         {% endif %}
+        {{ return(checked_once(check_sql)) }}
     {% endif %}
     {{ return(check_sql) }}
 {% endmacro %}
