@@ -12,61 +12,39 @@
     only the files that are new, whose content changed (line count or
     fingerprint, source_file_fingerprint: lines appended, or the file
     rewritten in place) or that were parsed with another metric catalog
-    (metric_catalog_hash), and replaces all the rows of those files. A file
-    no longer in the landing zone takes its rows with it (the post-hook). The
-    rules that depend on other lines or on the clock (duplicate ids, future
-    recorded_at) are re-evaluated over every stored line; a stored file with
-    a line whose reason changes is rewritten whole, and a stored file with an
-    accepted line whose id is delivered again is parsed again. The result
-    equals a full refresh.
+    (metric_catalog_hash), and replaces all the rows of those files; the
+    landing view reads only those files (macros/landing/prepare_landing_zone.sql).
+    A file no longer in the landing zone takes its rows with it (the
+    post-hook). The rules that depend on other lines or on the clock
+    (duplicate ids, early or future recorded_at) are re-evaluated over every
+    stored line; a stored file with a line whose reason changes is rewritten
+    whole, and a stored file with an accepted line whose id is delivered again
+    is parsed again. The result equals a full refresh.
 
     The raw line (`payload`) is kept for rejected lines only: accepted lines
     live on in their typed columns, and storing every raw line again was the
     largest write of a build (docs/performance.md).
+
+    Why one model past 150 lines: an incremental model is one statement, and
+    this one must both parse the lines it reads and restate the stored lines
+    whose reason changes, because the duplicate rule ranks both together. A
+    parse model with the rules in a model above it would have to keep every
+    raw line (which later line is a duplicate, whose raw line
+    dq_rejected_pings shows, is known only after ranking): the largest write
+    of a build, which this model was changed to avoid. What is
+    decided before the SQL (paths, columns, date bounds, the catalog
+    signature) is ping_parse_plan(); which files a run reads is
+    macros/landing/incremental_ping_parse.sql. The steps, in order:
+      source .. validated   parse the lines read, checks of one line at a time
+      stored                (incremental) the stored lines kept, date checks redone
+      deliveries .. duplicates
+                            the duplicate rule, over both
+      parsed                the lines read, with their reason
+      restated .. final     (incremental) stored files whose reason changes,
+                            written again beside the lines read
 -#}
-{%- set header_fields = ping_header_fields() -%}
-{%- set user_count_fields = ping_user_count_fields() -%}
-{%- set catalog = metric_catalog_rows() -%}
-{%- set fallback_metrics = metrics_with_fallback_paths(catalog) -%}
-{#- Every distinct path once, header fields first: a path two metrics share is read once. -#}
-{%- set paths = header_fields | map(attribute=1) | list -%}
-{%- for column_name, path in user_count_fields if path not in paths -%}
-    {%- do paths.append(path) -%}
-{%- endfor -%}
-{%- for entry in catalog -%}
-    {%- for path in entry.paths if path not in paths -%}
-        {%- do paths.append(path) -%}
-    {%- endfor -%}
-{%- endfor -%}
-{#- The extracted text of each path, by path: fields are looked up by name, never by position. -#}
-{%- set field = {} -%}
-{%- for path in paths -%}
-    {%- do field.update({path: array_element('extracted_fields', loop.index)}) -%}
-{%- endfor -%}
-{%- set future_cutoff = run_started_at + modules.datetime.timedelta(hours=var('future_ping_tolerance_hours')) %}
-{%- set future_cutoff_sql = "cast('" ~ future_cutoff.strftime('%Y-%m-%d %H:%M:%S') ~ "' as timestamp)" %}
-{#- Parsed here, so a var that is not a YYYY-MM-DD date stops the compile, naming it. -#}
-{%- set earliest_ping_date = modules.datetime.datetime.strptime(var('earliest_ping_date') | string, '%Y-%m-%d') %}
-{%- set earliest_cutoff_sql = "cast('" ~ earliest_ping_date.strftime('%Y-%m-%d %H:%M:%S') ~ "' as timestamp)" %}
-{#- Identifies what a line was parsed with: the paths read and the column each lands in. -#}
-{%- set catalog_signature = [] -%}
-{%- for entry in catalog -%}
-    {%- do catalog_signature.append(
-        entry.metric ~ '=' ~ (entry.paths | join('>')) ~ '@' ~ (entry.priorities | join('>'))
-    ) -%}
-{%- endfor -%}
-{%- set catalog_hash = local_md5(
-    (header_fields | map(attribute=1) | join(',')) ~ '|' ~ (user_count_fields | map(attribute=1) | join(','))
-    ~ '|json-text|' ~ (catalog_signature | join(','))
-) %}
-{%- set stored_columns = [
-    'source_file', 'line_number', 'payload', 'ping_id', 'uuid', 'hostname', 'recorded_at_text',
-    'recorded_at', 'reporting_month', 'gitlab_version', 'license_subscription_id',
-] %}
-{%- for column_name, path in user_count_fields %}{% do stored_columns.append(column_name) %}{% endfor %}
-{%- for entry in catalog %}{% do stored_columns.append(entry.metric) %}{% endfor %}
-{%- for metric in fallback_metrics %}{% do stored_columns.append(metric ~ '_path_priority') %}{% endfor %}
-{%- do stored_columns.extend(['rejection_reason', 'metric_catalog_hash', 'source_file_fingerprint']) %}
+{%- set plan = ping_parse_plan() -%}
+{%- set field = plan.field -%}
 {{ config(
     materialized='incremental',
     on_schema_change='sync_all_columns',
@@ -75,7 +53,7 @@
 ) }}
 {%- if is_incremental() %}
 {%- set changed_files = landing_files_to_parse(
-    source('landing', 'usage_pings'), this, 'metric_catalog_hash', catalog_hash, 'source_file_fingerprint'
+    source('landing', 'usage_pings'), this, 'metric_catalog_hash', plan.signature, 'source_file_fingerprint'
 ) %}
 {%- set files_to_parse = changed_files + landing_files_with_redelivered_ids(
     source('landing', 'usage_pings'), this, changed_files
@@ -130,7 +108,7 @@ extracted as (
         is_valid_utf8,
         is_valid_json,
         case
-            when is_valid_json then {{ json_extract_paths('payload', paths) }}
+            when is_valid_json then {{ json_extract_paths('payload', plan.paths) }}
         end as extracted_fields
     from checked
 
@@ -144,13 +122,13 @@ typed as (
         payload,
         is_valid_utf8,
         is_valid_json,
-        {%- for column_name, path in header_fields %}
+        {%- for column_name, path in plan.header_fields %}
         nullif(trim({{ json_text_value(field[path]) }}), '') as {{ column_name }},
         {%- endfor %}
-        {%- for column_name, path in user_count_fields %}
+        {%- for column_name, path in plan.user_count_fields %}
         {{ try_cast_bigint(field[path]) }} as {{ column_name }},
         {%- endfor %}
-        {%- for entry in catalog %}
+        {%- for entry in plan.catalog %}
         -- {{ entry.metric }}: the first path with a value; a negative value
         -- means "failed to compute" (missing), so the next path is tried. The
         -- JSON text is read: a string ("12") is not an integer, so missing.
@@ -160,7 +138,7 @@ typed as (
             when {{ value }} >= 0 then {{ value }}
             {%- endfor %}
         end as {{ entry.metric }},
-        {%- if entry.metric in fallback_metrics %}
+        {%- if entry.metric in plan.fallback_metrics %}
         case
             {%- for path in entry.paths %}
             when {{ try_cast_bigint(field[path]) }} >= 0
@@ -188,8 +166,7 @@ classified as (
             when uuid is null then 'missing_uuid'
             when recorded_at_text is null then 'missing_recorded_at'
             when recorded_at is null then 'unparseable_recorded_at'
-            when recorded_at < {{ earliest_cutoff_sql }} then 'early_recorded_at'
-            when recorded_at > {{ future_cutoff_sql }} then 'future_recorded_at'
+            else {{ ping_date_failure('recorded_at', plan) }}
         end as validation_failure
     from typed
 
@@ -211,14 +188,8 @@ validated as {{ materialized_cte() }} (
         recorded_at,
         gitlab_version,
         license_subscription_id,
-        {%- for column_name, path in user_count_fields %}
+        {%- for column_name in plan.value_columns %}
         {{ column_name }},
-        {%- endfor %}
-        {%- for entry in catalog %}
-        {{ entry.metric }},
-        {%- endfor %}
-        {%- for metric in fallback_metrics %}
-        {{ metric }}_path_priority,
         {%- endfor %}
         validation_failure
     from classified
@@ -240,8 +211,7 @@ stored as (
         case
             when rejection_reason not in ('early_recorded_at', 'future_recorded_at', 'duplicate_id')
                 then rejection_reason
-            when recorded_at < {{ earliest_cutoff_sql }} then 'early_recorded_at'
-            when recorded_at > {{ future_cutoff_sql }} then 'future_recorded_at'
+            else {{ ping_date_failure('recorded_at', plan) }}
         end as validation_failure
     from {{ this }}
     where
@@ -327,20 +297,14 @@ parsed as (
         {{ month_start('validated.recorded_at') }} as reporting_month,
         validated.gitlab_version,
         validated.license_subscription_id,
-        {%- for column_name, path in user_count_fields %}
+        {%- for column_name in plan.value_columns %}
         validated.{{ column_name }},
-        {%- endfor %}
-        {%- for entry in catalog %}
-        validated.{{ entry.metric }},
-        {%- endfor %}
-        {%- for metric in fallback_metrics %}
-        validated.{{ metric }}_path_priority,
         {%- endfor %}
         coalesce(
             validated.validation_failure,
             case when duplicates.line_number is not null then 'duplicate_id' end
         ) as rejection_reason,
-        '{{ catalog_hash }}' as metric_catalog_hash,
+        '{{ plan.signature }}' as metric_catalog_hash,
         fingerprints.source_file_fingerprint
     from validated
     inner join fingerprints
@@ -395,7 +359,7 @@ restated_files as (
 final as (
 
     select
-        {%- for column_name in stored_columns %}
+        {%- for column_name in plan.stored_columns %}
         {{ column_name }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from parsed
@@ -403,7 +367,7 @@ final as (
     union all
 
     select
-        {%- for column_name in stored_columns %}
+        {%- for column_name in plan.stored_columns %}
         {%- if column_name == 'rejection_reason' %}
         restated.rejection_reason{% if not loop.last %},{% endif %}
         {%- elif execute and column_name not in previous_columns %}
