@@ -8,11 +8,11 @@
     below the value. The best color, a missing value and an unscored value
     have no next color.
 
-    The next interval depends only on the measure, the age bracket and the
-    current color, so it is found among the seed's few rows; each value then
-    meets at most one of them (a measure has one row per color and bracket,
-    and its brackets do not overlap: seed tests). Only the gap depends on
-    the value.
+    The next interval, and the side the value reaches it from, depend only
+    on the measure, the age bracket and the current color, so they are
+    found among the seed's few rows; each value then meets at most one of
+    them (a measure has one row per color and bracket, and its brackets do
+    not overlap: seed tests). Only the gap depends on the value.
 #}
 
 with
@@ -53,7 +53,7 @@ ranked_thresholds as (
 ),
 
 -- Each interval with the intervals of better colors in its bracket, nearest
--- in rank first.
+-- in rank first, and the way to reach them.
 better_intervals as (
 
     select
@@ -63,10 +63,7 @@ better_intervals as (
         current_interval.account_age_max_months,
         better.color as next_color,
         better.score as next_color_score,
-        better.min_value,
-        better.min_inclusive,
-        better.max_value,
-        better.max_inclusive,
+        {{ approach_to_interval('current_interval', 'better', 'value', 'next_color') }},
         row_number() over (
             partition by
                 current_interval.measure,
@@ -91,20 +88,23 @@ next_intervals as (
 
 ),
 
--- Each value with the next interval of its color and bracket, and the way
--- to reach it.
+-- Each value with the next interval of its color and bracket, and the
+-- distance to its bound.
 with_next_interval as (
 
     select
         measure_scores.*,
         next_intervals.next_color,
         next_intervals.next_color_score,
-        {{ approach_to_interval(
-            'measure_scores.measure_value',
-            'next_intervals.min_value', 'next_intervals.min_inclusive',
-            'next_intervals.max_value', 'next_intervals.max_inclusive',
-            'approach'
-        ) }}
+        next_intervals.next_color_direction,
+        next_intervals.next_color_bound,
+        next_intervals.next_color_bound_inclusive,
+        case
+            when next_intervals.next_color_direction = 'higher'
+                then next_intervals.next_color_bound - measure_scores.measure_value
+            when next_intervals.next_color_direction = 'lower'
+                then measure_scores.measure_value - next_intervals.next_color_bound
+        end as gap
     from measure_scores
     left join next_intervals
         on measure_scores.measure = next_intervals.measure
@@ -133,23 +133,23 @@ final as (
         measure_labels.display_order as measure_display_order,
         with_next_interval.next_color,
         with_next_interval.next_color_score,
-        with_next_interval.approach_direction as next_color_direction,
-        with_next_interval.approach_bound as next_color_threshold,
-        with_next_interval.approach_bound_inclusive as next_color_threshold_inclusive,
-        {{ round_double('with_next_interval.approach_gap', var('comparison_decimal_places') | int) }}
+        with_next_interval.next_color_direction,
+        with_next_interval.next_color_bound as next_color_threshold,
+        with_next_interval.next_color_bound_inclusive as next_color_threshold_inclusive,
+        {{ round_double('with_next_interval.gap', var('comparison_decimal_places') | int) }}
             as gap_to_next_color,
         -- The least whole number of numerator units (users, builds, scans)
         -- that, at the current denominator, reaches the bound: one more than
         -- the exact product when the bound itself is outside the interval.
         cast(
             case
-                when with_next_interval.approach_bound_inclusive
+                when with_next_interval.next_color_bound_inclusive
                     then ceil({{ round_double(
-                        'with_next_interval.approach_gap * with_next_interval.measure_denominator',
+                        'with_next_interval.gap * with_next_interval.measure_denominator',
                         var('comparison_decimal_places') | int
                     ) }})
                 else floor({{ round_double(
-                    'with_next_interval.approach_gap * with_next_interval.measure_denominator',
+                    'with_next_interval.gap * with_next_interval.measure_denominator',
                     var('comparison_decimal_places') | int
                 ) }}) + 1
             end as bigint

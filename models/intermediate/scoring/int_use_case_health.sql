@@ -39,17 +39,15 @@ phrases as (
 
 ),
 
--- Each color with the bands of better colors, nearest in rank first.
+-- Each color with the bands of better colors, nearest in rank first, and
+-- the way to reach them.
 better_bands as (
 
     select
         current_band.color_rank as from_color_rank,
         better.color as next_color,
         better.color_rank as next_color_rank,
-        better.min_score,
-        better.min_inclusive,
-        better.max_score,
-        better.max_inclusive,
+        {{ approach_to_interval('current_band', 'better', 'score', 'next_color_score') }},
         row_number() over (partition by current_band.color_rank order by better.color_rank asc) as choice
     from color_bands as current_band
     inner join color_bands as better
@@ -64,26 +62,23 @@ next_bands as (
 
 ),
 
--- Each use case with its next color, the score that color needs and, when
--- it has a next color, its limiting measure and the score after its move.
+-- Each use case with its next color and the score that color needs.
 with_next_color as (
 
     select
         use_case_health.*,
         next_bands.next_color,
         next_bands.next_color_rank,
-        {{ approach_to_interval(
-            'use_case_health.score',
-            'next_bands.min_score', 'next_bands.min_inclusive',
-            'next_bands.max_score', 'next_bands.max_inclusive',
-            'next_color_score'
-        ) }}
+        next_bands.next_color_score_direction,
+        next_bands.next_color_score_bound,
+        next_bands.next_color_score_bound_inclusive
     from use_case_health
     left join next_bands
         on use_case_health.color_rank = next_bands.from_color_rank
 
 ),
 
+-- When it has a next color: its limiting measure and the score after its move.
 with_limiting_measure as (
 
     select
