@@ -8,9 +8,11 @@
     below the value. The best color, a missing value and an unscored value
     have no next color.
 
-    One pass: every value meets the (few) better intervals of its measure,
-    and a window keeps the first; no join back onto the values, which on
-    PostgreSQL would be planned as a nested loop over a window.
+    The next interval, and the side the value reaches it from, depend only
+    on the measure, the age bracket and the current color, so they are
+    found among the seed's few rows; each value then meets at most one of
+    them (a measure has one row per color and bracket, and its brackets do
+    not overlap: seed tests). Only the gap depends on the value.
 #}
 
 with
@@ -39,7 +41,6 @@ measure_labels as (
 
 ),
 
--- Each threshold interval with the rank of its color.
 ranked_thresholds as (
 
     select
@@ -51,90 +52,111 @@ ranked_thresholds as (
 
 ),
 
--- Every value with each interval of a better color, and the way to reach it.
+-- Each interval with the intervals of better colors in its bracket, nearest
+-- in rank first, and the way to reach them.
 better_intervals as (
 
     select
-        measure_scores.*,
+        current_interval.measure,
+        current_interval.color as from_color,
+        current_interval.account_age_min_months,
+        current_interval.account_age_max_months,
         better.color as next_color,
         better.score as next_color_score,
-        better.color_rank as next_color_rank,
-        {{ approach_to_interval(
-            'measure_scores.measure_value',
-            'better.min_value', 'better.min_inclusive',
-            'better.max_value', 'better.max_inclusive',
-            'approach'
-        ) }}
-    from measure_scores
-    left join color_bands as current_color
-        on measure_scores.measure_color = current_color.color
-    left join ranked_thresholds as better
-        on measure_scores.measure = better.measure
-        and {{ threshold_applies_at_age('better', 'measure_scores.account_age_months') }}
-        and current_color.color_rank < better.color_rank
+        {{ approach_to_interval('current_interval', 'better', 'value', 'next_color') }},
+        row_number() over (
+            partition by
+                current_interval.measure,
+                current_interval.color,
+                current_interval.account_age_min_months,
+                current_interval.account_age_max_months
+            order by better.color_rank asc
+        ) as choice
+    from ranked_thresholds as current_interval
+    inner join ranked_thresholds as better
+        on current_interval.measure = better.measure
+        and current_interval.color_rank < better.color_rank
+        and current_interval.account_age_min_months is not distinct from better.account_age_min_months
+        and current_interval.account_age_max_months is not distinct from better.account_age_max_months
 
 ),
 
--- The next color is the better color of lowest rank; if it has several
--- intervals, the nearest one.
-next_colors as (
+next_intervals as (
+
+    select * from better_intervals
+    where choice = 1
+
+),
+
+-- Each value with the next interval of its color and bracket, and the
+-- distance to its bound.
+with_next_interval as (
 
     select
-        *,
-        row_number() over (
-            partition by entity_type, entity_id, reporting_month, measure
-            order by next_color_rank asc nulls last, approach_gap asc nulls last
-        ) as choice
-    from better_intervals
+        measure_scores.*,
+        next_intervals.next_color,
+        next_intervals.next_color_score,
+        next_intervals.next_color_direction,
+        next_intervals.next_color_bound,
+        next_intervals.next_color_bound_inclusive,
+        case
+            when next_intervals.next_color_direction = 'higher'
+                then next_intervals.next_color_bound - measure_scores.measure_value
+            when next_intervals.next_color_direction = 'lower'
+                then measure_scores.measure_value - next_intervals.next_color_bound
+        end as gap
+    from measure_scores
+    left join next_intervals
+        on measure_scores.measure = next_intervals.measure
+        and measure_scores.measure_color = next_intervals.from_color
+        and {{ threshold_applies_at_age('next_intervals', 'measure_scores.account_age_months') }}
 
 ),
 
 final as (
 
     select
-        next_colors.entity_type,
-        next_colors.entity_id,
-        next_colors.reporting_month,
-        next_colors.measure,
-        next_colors.use_case,
-        next_colors.account_age_months,
-        next_colors.measure_value,
-        next_colors.is_applicable,
-        next_colors.measure_denominator,
-        next_colors.subscriptions_contributing,
-        next_colors.measure_score,
-        next_colors.measure_color,
+        with_next_interval.entity_type,
+        with_next_interval.entity_id,
+        with_next_interval.reporting_month,
+        with_next_interval.measure,
+        with_next_interval.use_case,
+        with_next_interval.account_age_months,
+        with_next_interval.measure_value,
+        with_next_interval.is_applicable,
+        with_next_interval.measure_denominator,
+        with_next_interval.subscriptions_contributing,
+        with_next_interval.measure_score,
+        with_next_interval.measure_color,
         measure_labels.measure_label,
         measure_labels.numerator_unit,
         measure_labels.display_order as measure_display_order,
-        next_colors.next_color,
-        next_colors.next_color_score,
-        next_colors.approach_direction as next_color_direction,
-        -- The seed's type: the bound is a measure_thresholds value.
-        cast(next_colors.approach_bound as decimal(18, 6)) as next_color_threshold,
-        next_colors.approach_bound_inclusive as next_color_threshold_inclusive,
-        {{ round_double('next_colors.approach_gap', var('comparison_decimal_places') | int) }}
+        with_next_interval.next_color,
+        with_next_interval.next_color_score,
+        with_next_interval.next_color_direction,
+        with_next_interval.next_color_bound as next_color_threshold,
+        with_next_interval.next_color_bound_inclusive as next_color_threshold_inclusive,
+        {{ round_double('with_next_interval.gap', var('comparison_decimal_places') | int) }}
             as gap_to_next_color,
         -- The least whole number of numerator units (users, builds, scans)
         -- that, at the current denominator, reaches the bound: one more than
         -- the exact product when the bound itself is outside the interval.
         cast(
             case
-                when next_colors.approach_bound_inclusive
+                when with_next_interval.next_color_bound_inclusive
                     then ceil({{ round_double(
-                        'next_colors.approach_gap * next_colors.measure_denominator',
+                        'with_next_interval.gap * with_next_interval.measure_denominator',
                         var('comparison_decimal_places') | int
                     ) }})
                 else floor({{ round_double(
-                    'next_colors.approach_gap * next_colors.measure_denominator',
+                    'with_next_interval.gap * with_next_interval.measure_denominator',
                     var('comparison_decimal_places') | int
                 ) }}) + 1
             end as bigint
         ) as numerator_gap_to_next_color
-    from next_colors
+    from with_next_interval
     left join measure_labels
-        on next_colors.measure = measure_labels.measure
-    where next_colors.choice = 1
+        on with_next_interval.measure = measure_labels.measure
 
 )
 
