@@ -40,6 +40,25 @@
 {% endmacro %}
 
 
+{#-
+    ` order by <key>`: a mart's rows are copied in the order of its primary key
+    (the columns of its `unique` or `unique_combination` test), or in no set
+    order when it has none. The rows are the same (a table has no order);
+    DuckDB compresses runs of equal and near values, so the published file is
+    smaller (a quarter less at 10,000 accounts: docs/publishing.md).
+-#}
+{% macro published_row_order(node) -%}
+    {%- for test in graph.nodes.values()
+        if test.resource_type == 'test' and test.attached_node == node.unique_id
+        and test.test_metadata and test.test_metadata.name in ('unique', 'unique_combination') -%}
+        {%- set arguments = test.test_metadata.kwargs -%}
+        {%- set columns = arguments.get('columns') or [arguments.get('column_name')] -%}
+        {{- return(' order by ' ~ columns | join(', ')) -}}
+    {%- endfor -%}
+    {{- return('') -}}
+{%- endmacro %}
+
+
 {% macro duckdb__publish_relations(marts, record_sql) %}
     {% set published_file = serving_path() %}
     {% set work_file = published_file ~ '.publishing-' ~ invocation_id %}
@@ -56,7 +75,7 @@
         create schema adoption_publication.marts;
         {% for node in marts %}
         create table adoption_publication.marts.{{ adapter.quote(node.alias) }} as
-            select * from {{ node_relation(node) }};
+            select * from {{ node_relation(node) }}{{ published_row_order(node) }};
         {% endfor %}
         create table adoption_publication.marts.publication_log as
             select * from publication.publication_log
