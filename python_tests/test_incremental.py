@@ -76,12 +76,12 @@ class Published:
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Published:
+def published(tmp_path_factory: pytest.TempPathFactory, workplace: Workplace) -> Published:
     """A landing zone of MONTHS months built once, and the same zone one month later."""
     root = tmp_path_factory.mktemp("incremental")
     live = generate_landing_zone(root / "live", ACCOUNTS, MONTHS, SEED, start_month=START)
     following = generate_landing_zone(root / "next", ACCOUNTS, MONTHS + 1, SEED, start_month=START)
-    work = Workplace(root / "work", "scheduled")
+    work = workplace
     zone, database = work.restore(live)
     result = run_dbt(BUILD, zone, database)
     assert result.ok, result.output[-5000:]
