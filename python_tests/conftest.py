@@ -44,6 +44,46 @@ PROJECT_ENTRIES = (
 )
 
 
+# Seconds of work of each test file, one file at a time on the 2-core machine (pytest
+# --durations, 2026-12-04, loaded; the files issue 22 lightened are estimated from their
+# dbt invocations and full parses saved): only their order is used. The README's command
+# hands whole files to two workers (--dist loadfile); xdist's own order is by number of
+# tests, which hands out last the longest files (a few tests each), and one worker then runs
+# alone at the end. Handed out longest first, the last files are short and the workers end
+# together. A file not listed comes after these, in xdist's order.
+FILE_SECONDS = {
+    "test_incremental.py": 250,
+    "test_publication.py": 230,
+    "test_publication_postgres.py": 225,
+    "test_engines_spark.py": 219,
+    "test_seed_validation.py": 150,
+    "test_publication_guards.py": 110,
+    "test_pipeline.py": 95,
+    "test_extensibility.py": 84,
+    "test_hostile_landing_zone.py": 75,
+    "test_engines_postgres.py": 57,
+    "test_scenarios.py": 35,
+    "test_structure.py": 21,
+    "test_landing_line_endings.py": 10,
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """--dist loadfile, the longest files first (FILE_SECONDS)."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class LongestFileFirst(LoadFileScheduling):
+        def _assign_work_unit(self, node) -> None:
+            longest = max(self.workqueue, key=lambda scope: FILE_SECONDS.get(Path(scope).name, 0))
+            self.workqueue.move_to_end(longest, last=False)
+            super()._assign_work_unit(node)
+
+    return LongestFileFirst(config, log)
+
+
 @dataclass
 class DbtResult:
     returncode: int
@@ -193,6 +233,49 @@ def env_with_saved_parse(env: dict[str, str], target: Path) -> dict[str, str]:
     return {**env, "DBT_TARGET_PATH": str(target)}
 
 
+@dataclass(frozen=True)
+class Workplace:
+    """A directory where a module's tests build one after another, each from a state put back
+    first (`restore`). dbt's saved parse (`partial_parse.msgpack` in the target directory) holds
+    only for the same connection, whose DuckDB path is part of it: every build at one path then
+    parses in a second or two, where a new path parses the whole project again (about ten
+    seconds). Builds given `--vars` keep a target directory of their own (`with_vars`): the saved
+    parse holds one set of vars, and the builds without them keep theirs."""
+
+    root: Path
+    name: str = "build"
+
+    @property
+    def zone(self) -> Path:
+        return self.root / "zone"
+
+    @property
+    def database(self) -> Path:
+        return self.root / f"{self.name}.duckdb"
+
+    def restore(self, zone: Path | None = None, database: Path | None = None) -> tuple[Path, Path]:
+        """Empty the workplace (all but dbt's target and log directories), then copy `zone` into
+        `self.zone` and the build database `database` (with its published file) to `self.database`;
+        without `database` the next build starts from nothing. Returns (zone, database)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        for entry in self.root.iterdir():
+            if entry.is_dir() and entry.name.startswith(("target_", "logs_")):
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        if zone is not None:
+            shutil.copytree(zone, self.zone)
+        if database is not None:
+            copy_database(database, self.database)
+        return self.zone, self.database
+
+    def with_vars(self, name: str) -> dict[str, str]:
+        """The environment of a build given `--vars` (named `name`): a target directory of its own."""
+        return {"DBT_TARGET_PATH": str(self.root / f"target_{self.name}_{name}")}
+
+
 def copy_project(destination: Path) -> Path:
     """A throwaway copy of the project (for tests that edit seeds or models)."""
     destination.mkdir(parents=True, exist_ok=True)
@@ -246,6 +329,14 @@ class Build:
     def published(self, sql: str, params: list | None = None) -> list[tuple]:
         """Sorted rows of `sql` on the published file (schema `marts`), as BI tools read it."""
         return sorted(query(serving_path(self.database), sql, params))
+
+
+@pytest.fixture(scope="session")
+def workplace(tmp_path_factory: pytest.TempPathFactory) -> Workplace:
+    """The session's workplace (one per xdist worker): the test files that build the project as
+    shipped do so here, one test after another, and dbt's saved parse carries over from file to
+    file. A fixture that keeps a build copies it out (`copy_database`)."""
+    return Workplace(tmp_path_factory.mktemp("workplace"))
 
 
 @pytest.fixture(scope="session")

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import PROJECT_ROOT, Build, copy_project, run_dbt, serving_path
+from conftest import PROJECT_ROOT, Build, Workplace, copy_database, copy_project, run_dbt, serving_path
 
 LANDING_ZONE = Path(__file__).resolve().parent / "scenarios" / "landing_zone"
 JUN = date(2025, 6, 1)
@@ -845,13 +845,13 @@ EXPECTED_ERRORS = [
 
 
 @pytest.fixture(scope="module")
-def data_errors(tmp_path_factory: pytest.TempPathFactory) -> tuple[Build, str]:
+def data_errors(tmp_path_factory: pytest.TempPathFactory, workplace: Workplace) -> tuple[Build, str]:
     root = tmp_path_factory.mktemp("data_errors")
     zone = edited_zone(root / "landing", DATA_ERRORS)
-    database = root / "errors.duckdb"
+    _, database = workplace.restore()
     result = run_dbt(["build", "--exclude-resource-type", "unit_test"], zone, database)
     assert not result.ok
-    return Build(zone, database), result.output
+    return Build(zone, copy_database(database, root / "errors.duckdb")), result.output
 
 
 @pytest.mark.parametrize(
@@ -904,26 +904,26 @@ FILE_ERRORS = {
 
 
 @pytest.mark.parametrize("case", sorted(FILE_ERRORS))
-def test_a_file_error_names_the_file_and_builds_nothing(tmp_path: Path, case: str) -> None:
+def test_a_file_error_names_the_file_and_builds_nothing(workplace: Workplace, case: str) -> None:
     """Checked before anything is built (the on-run-start hook): the message names the file
     (and the column), and no database object or published file is written."""
     change, message = FILE_ERRORS[case]
-    zone = edited_zone(tmp_path / "landing", {})
+    zone, database = workplace.restore()
+    edited_zone(zone, {})
     change(zone)
-    database = tmp_path / "file_error.duckdb"
     result = run_dbt(["build", "--exclude-resource-type", "unit_test"], zone, database)
     assert not result.ok
     assert message.format(zone=zone) in " ".join(result.output.split())
     assert not serving_path(database).exists()
 
 
-def test_optional_files_missing_or_empty_read_as_empty(tmp_path: Path) -> None:
+def test_optional_files_missing_or_empty_read_as_empty(workplace: Workplace) -> None:
     """A 0-byte instances.csv and no adoption_reasons.csv: the build publishes; every instance
     is unlabeled (Unknown), and the hygiene report asks for every reason it needs."""
-    zone = edited_zone(tmp_path / "landing", {})
+    zone, database = workplace.restore()
+    edited_zone(zone, {})
     (zone / "instances.csv").write_bytes(b"")
     (zone / "adoption_reasons.csv").unlink()
-    database = tmp_path / "optional.duckdb"
     result = run_dbt(["build", "--exclude-resource-type", "unit_test"], zone, database)
     assert result.ok, result.output[-5000:]
     build = Build(zone, database)

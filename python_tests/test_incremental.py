@@ -1,16 +1,30 @@
 """The scheduled job is incremental (docs/performance.md): a rerun after new pings land must give
 the marts a full refresh gives, pick up late pings, reject later deliveries of an id, and keep
-every raw line accounted for."""
+every raw line accounted for.
+
+The tests build one after another in one workplace (conftest.Workplace), put back to the
+published state before each: dbt then reuses its saved parse instead of parsing the project
+again for every new database path."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import copy_database, copy_project, generate_landing_zone, mart_snapshot, query, run_dbt
+from conftest import (
+    Workplace,
+    copy_database,
+    copy_project,
+    generate_landing_zone,
+    mart_snapshot,
+    query,
+    run_dbt,
+    serving_path,
+)
 
 ACCOUNTS, MONTHS, SEED, START = 40, 5, 7, "2024-01"
 # Unit tests do not read data: leaving them out keeps these builds short.
@@ -36,12 +50,15 @@ def raw_lines(raw_path: Path) -> list[tuple[str, int, str]]:
 
 
 def full_refresh_snapshot(raw_path: Path, database: Path, tmp_path: Path) -> dict[str, list[tuple]]:
-    """Marts of `dbt build --full-refresh` on a copy of `database`."""
-    copy = tmp_path / f"{database.stem}_full_refresh.duckdb"
-    copy_database(database, copy)
-    result = run_dbt([*BUILD, "--full-refresh"], raw_path, copy)
+    """Marts of `dbt build --full-refresh` on a copy of `database`. The full refresh runs in
+    `database`'s place (its saved parse then holds) once a copy is kept, and the copy is put back:
+    the database and its published file are then byte for byte what they were before."""
+    kept = copy_database(database, tmp_path / f"{database.stem}_kept.duckdb")
+    result = run_dbt([*BUILD, "--full-refresh"], raw_path, database)
     assert result.ok, result.output[-5000:]
-    return mart_snapshot(copy)
+    snapshot = mart_snapshot(database)
+    copy_database(kept, database)
+    return snapshot
 
 
 def assert_lines_reconcile(raw_path: Path, database: Path) -> None:
@@ -50,25 +67,33 @@ def assert_lines_reconcile(raw_path: Path, database: Path) -> None:
     assert accepted + rejected == len(raw_lines(raw_path))
 
 
+@dataclass(frozen=True)
+class Published:
+    live: Path  # a landing zone of MONTHS months
+    following: Path  # the same zone one month later
+    database: Path  # a copy of the database built from `live` (and of its published file)
+    work: Workplace  # where the tests build (`live` was built there)
+
+
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+def published(tmp_path_factory: pytest.TempPathFactory, workplace: Workplace) -> Published:
     """A landing zone of MONTHS months built once, and the same zone one month later."""
     root = tmp_path_factory.mktemp("incremental")
     live = generate_landing_zone(root / "live", ACCOUNTS, MONTHS, SEED, start_month=START)
     following = generate_landing_zone(root / "next", ACCOUNTS, MONTHS + 1, SEED, start_month=START)
-    database = root / "published.duckdb"
-    result = run_dbt(BUILD, live, database)
+    work = workplace
+    zone, database = work.restore(live)
+    result = run_dbt(BUILD, zone, database)
     assert result.ok, result.output[-5000:]
-    return live, following, database
+    return Published(live, following, copy_database(database, root / "published.duckdb"), work)
 
 
 @pytest.fixture
-def scheduled(published: tuple[Path, Path, Path], tmp_path: Path) -> tuple[Path, Path, Path]:
-    """Private copies of the published landing zone and database, and the next month's zone."""
-    live, following, database = published
-    shutil.copytree(live, tmp_path / "raw")
-    copy_database(database, tmp_path / "scheduled.duckdb")
-    return tmp_path / "raw", following, tmp_path / "scheduled.duckdb"
+def scheduled(published: Published) -> tuple[Path, Path, Path]:
+    """Private copies of the published landing zone and database (in the workplace), and the next
+    month's zone."""
+    zone, database = published.work.restore(published.live, published.database)
+    return zone, published.following, database
 
 
 def test_new_month_late_ping_and_redeliveries_match_a_full_refresh(
@@ -149,7 +174,9 @@ def test_new_month_late_ping_and_redeliveries_match_a_full_refresh(
     assert_lines_reconcile(raw_path, database)
 
 
-def test_rewritten_and_removed_files_match_a_full_refresh(scheduled: tuple[Path, Path, Path], tmp_path: Path) -> None:
+def test_rewritten_and_removed_files_match_a_full_refresh(
+    published: Published, scheduled: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
     """SPEC §7 with no --full-refresh: a file rewritten in place (same name, same line count, new
     values) is parsed again; a file removed from the landing zone takes its pings and rejects
     with it, and a later delivery of one of its ids, stored as a duplicate, becomes the ping."""
@@ -184,7 +211,7 @@ def test_rewritten_and_removed_files_match_a_full_refresh(scheduled: tuple[Path,
 
     # The first month loses its pings on purpose: its publication needs the guards' override.
     accept = ["--vars", "{accept_publication_changes: [accepted_pings, scored_accounts]}"]
-    result = run_dbt([*BUILD, *accept], raw_path, database)
+    result = run_dbt([*BUILD, *accept], raw_path, database, extra_env=published.work.with_vars("accept"))
     assert result.ok, result.output[-5000:]
     assert "Publication guard accepted_pings tripped, accepted by accept_publication_changes" in result.output
     assert f"their lines dropped: {first}" in result.output
@@ -205,15 +232,13 @@ def test_rewritten_and_removed_files_match_a_full_refresh(scheduled: tuple[Path,
     assert mart_snapshot(database) == full_refresh_snapshot(raw_path, database, tmp_path)
 
 
-def test_pings_rejected_as_future_are_accepted_once_their_time_comes(
-    published: tuple[Path, Path, Path], tmp_path: Path
-) -> None:
-    live, _, _ = published
+def test_pings_rejected_as_future_are_accepted_once_their_time_comes(published: Published) -> None:
+    # The published zone, and no database: the first build starts from nothing.
+    live, database = published.work.restore(published.live)
     # Built with a clock far behind: the pings of the last months look like they are from the future.
-    database = tmp_path / "clock.duckdb"
     behind = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.datetime(2024, MONTHS - 1, 1)
     early = ["--vars", json.dumps({"future_ping_tolerance_hours": -int(behind.total_seconds() // 3600)})]
-    result = run_dbt([*BUILD, *early], live, database)
+    result = run_dbt([*BUILD, *early], live, database, extra_env=published.work.with_vars("clock"))
     assert result.ok, result.output[-5000:]
     future = query(
         database, "select count(*) from marts_build.dq_rejected_pings where rejection_reason = 'future_recorded_at'"
@@ -224,11 +249,12 @@ def test_pings_rejected_as_future_are_accepted_once_their_time_comes(
     result = run_dbt(BUILD, live, database)
     assert result.ok, result.output[-5000:]
     assert_lines_reconcile(live, database)
-    assert mart_snapshot(database) == full_refresh_snapshot(live, database, tmp_path)
+    # A full refresh of this zone is a build of it from nothing: the published database is one.
+    assert mart_snapshot(database) == mart_snapshot(published.database)
 
 
-def test_remapped_metric_path_reparses_stored_pings(published: tuple[Path, Path, Path], tmp_path: Path) -> None:
-    live, _, published_database = published
+def test_remapped_metric_path_reparses_stored_pings(published: Published, tmp_path: Path) -> None:
+    live, published_database = published.live, published.database
     project = copy_project(tmp_path / "project")
     catalog = project / "seeds" / "metric_catalog.csv"
     # Both billable-user paths give way to one: the parse changes columns as well as values.
@@ -249,7 +275,10 @@ def test_remapped_metric_path_reparses_stored_pings(published: tuple[Path, Path,
         "where measure = 'license_utilization' and measure_value is not null",
     )
     assert utilizations == [(1.0,)]
-    fresh = tmp_path / "fresh.duckdb"
-    result = run_dbt(BUILD, live, fresh, project_dir=project)
+    remapped = mart_snapshot(database)
+    # The same project built from nothing, at the same path (dbt's saved parse holds).
+    for path in (database, serving_path(database)):
+        path.unlink()
+    result = run_dbt(BUILD, live, database, project_dir=project)
     assert result.ok, result.output[-5000:]
-    assert mart_snapshot(database) == mart_snapshot(fresh)
+    assert remapped == mart_snapshot(database)

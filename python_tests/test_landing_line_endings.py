@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from conftest import PROJECT_ROOT, generate_landing_zone, query, run_dbt
+from conftest import PROJECT_ROOT, Workplace, generate_landing_zone, query, run_dbt
 
 sys.path.insert(0, str(PROJECT_ROOT / "scripts"))
 import load_landing_zone as loader
@@ -29,13 +29,13 @@ def mix_line_endings(path: Path) -> None:
     path.write_bytes((header + "\r\n" + "".join(row + end for row, end in zip(rows, endings, strict=True))).encode())
 
 
-def test_mixed_line_endings_read_as_the_postgres_loader_reads_them(tmp_path: Path) -> None:
+def test_mixed_line_endings_read_as_the_postgres_loader_reads_them(tmp_path: Path, workplace: Workplace) -> None:
     raw_path = generate_landing_zone(tmp_path / "raw", accounts=6, months=2, seed=5, start_month="2025-01")
     mix_line_endings(raw_path / "instances.csv")
     data = (raw_path / "instances.csv").read_bytes()
     assert b"\r\n" in data and b"\n" in data.replace(b"\r\n", b""), "the file must mix CRLF and LF"
 
-    database = tmp_path / "endings.duckdb"
+    _, database = workplace.restore()
     # The on-run-start hook writes raw.instances; building its staging view (and the seed it
     # reads) reads it, and runs the landing tests of the file.
     selection = ["--select", "+stg_landing__instance_labels", "--indirect-selection", "cautious"]

@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import Build, copy_database, generate_landing_zone, mart_snapshot, run_dbt
+from conftest import Build, Workplace, generate_landing_zone, mart_snapshot, run_dbt
 
 # What the scheduled job runs: the dbt unit tests (mocked rows, not this data) ran in generated_build.
 SCHEDULED_JOB = ["build", "--exclude-resource-type", "unit_test"]
@@ -99,14 +99,12 @@ def test_arr_by_band_reconciles_to_landed_arr_to_the_cent(generated_build: Build
     assert reported == manifest["arr_total_by_month"]
 
 
-def test_gzipped_landing_zone_builds_the_same_marts(generated_build: Build, tmp_path: Path) -> None:
-    raw_path = tmp_path / "raw"
-    shutil.copytree(generated_build.raw_path, raw_path)
+def test_gzipped_landing_zone_builds_the_same_marts(generated_build: Build, workplace: Workplace) -> None:
+    raw_path, database = workplace.restore(generated_build.raw_path)
     for path in (raw_path / "usage_pings").glob("*.ndjson"):
         with open(path, "rb") as source, gzip.open(f"{path}.gz", "wb") as target:
             shutil.copyfileobj(source, target)
         path.unlink()
-    database = tmp_path / "gz.duckdb"
     result = run_dbt(SCHEDULED_JOB, raw_path, database)
     assert result.ok, result.output[-5000:]
     gzipped, plain = mart_snapshot(database), mart_snapshot(generated_build.database)
@@ -116,9 +114,8 @@ def test_gzipped_landing_zone_builds_the_same_marts(generated_build: Build, tmp_
     assert gzipped == plain
 
 
-def test_rebuild_gives_identical_marts(generated_build: Build, tmp_path: Path) -> None:
-    database = tmp_path / "rerun.duckdb"
-    copy_database(generated_build.database, database)
+def test_rebuild_gives_identical_marts(generated_build: Build, workplace: Workplace) -> None:
+    _, database = workplace.restore(database=generated_build.database)
     before = mart_snapshot(database)
     result = run_dbt(SCHEDULED_JOB, generated_build.raw_path, database)
     assert result.ok, result.output[-5000:]

@@ -5,7 +5,9 @@ A landing zone is built and published once (`published`); the same zone with one
 month (`newer`) is then built over copies of that state, while the tests kill the build,
 break a test, hold the published file open or start a second job. After each, the
 published file must be byte for byte the previous one, or the whole set of the new
-data (what a clean build of it publishes), never a mix.
+data (what a clean build of it publishes), never a mix. The copies are made in one
+workplace (conftest.Workplace), where the clean build of `newer` ran: dbt reuses its
+saved parse there.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -25,6 +28,7 @@ from conftest import (
     BUILD_SCHEMA,
     MART_SCHEMA,
     PROJECT_ROOT,
+    Workplace,
     copy_database,
     copy_project,
     dbt_env,
@@ -51,22 +55,29 @@ class Zones:
     newer: Path  # the same zone one month later
     published: Path  # build database whose published file holds `older`
     newer_marts: dict  # mart_snapshot of a clean build of `newer`
+    work: Workplace  # where the clean build of `newer` ran, and the tests build
+
+    def copy_of_published(self) -> Path:
+        """A copy of the published state (build database and published file), in the workplace."""
+        return self.work.restore(database=self.published)[1]
 
 
 @pytest.fixture(scope="module")
-def zones(tmp_path_factory: pytest.TempPathFactory) -> Zones:
+def zones(tmp_path_factory: pytest.TempPathFactory, workplace: Workplace) -> Zones:
     root = tmp_path_factory.mktemp("publication")
     older = generate_landing_zone(root / "older", ACCOUNTS, MONTHS, SEED, start_month=START)
     newer = generate_landing_zone(root / "newer", ACCOUNTS, MONTHS + 1, SEED, start_month=START)
-    published = root / "published.duckdb"
-    result = run_dbt(BUILD, older, published)
+    work = workplace
+    _, database = work.restore()
+    result = run_dbt(BUILD, older, database)
     assert result.ok, result.output[-5000:]
-    clean = root / "clean.duckdb"
+    published = copy_database(database, root / "published.duckdb")
+    _, clean = work.restore()
     result = run_dbt(BUILD, newer, clean)
     assert result.ok, result.output[-5000:]
     newer_marts = mart_snapshot(clean)
     assert newer_marts != mart_snapshot(published), "the newer zone must change the marts"
-    return Zones(older, newer, published, newer_marts)
+    return Zones(older, newer, published, newer_marts, work)
 
 
 def published_tables(database: Path) -> list[str]:
@@ -149,8 +160,8 @@ def test_published_file_holds_every_mart_of_one_build_and_its_record(zones: Zone
     assert (row["raw_ping_lines"], row["accepted_pings"], row["rejected_pings"]) == (lines, accepted, rejected)
 
 
-def test_kill_at_any_point_leaves_the_previous_set_or_the_new_one(zones: Zones, tmp_path: Path) -> None:
-    database = copy_database(zones.published, tmp_path / "killed.duckdb")
+def test_kill_at_any_point_leaves_the_previous_set_or_the_new_one(zones: Zones) -> None:
+    database = zones.copy_of_published()
     old_digest = published_digest(database)
     outcomes = []
     for marker, delay in KILL_POINTS:
@@ -168,7 +179,8 @@ def test_kill_at_any_point_leaves_the_previous_set_or_the_new_one(zones: Zones, 
     assert f"Published {len(marts)} marts" in result.output
     assert assert_old_or_new(database, old_digest, zones) == "new"
     # Work files of the killed publications are gone.
-    assert sorted(path.name for path in tmp_path.glob("killed_serving.duckdb*")) == ["killed_serving.duckdb"]
+    published_file = serving_path(database)
+    assert sorted(path.name for path in database.parent.glob(f"{published_file.name}*")) == [published_file.name]
 
 
 # How a late failure is injected into a copy of the project: (file, text).
@@ -185,9 +197,22 @@ LATE_FAILURES = {
 }
 
 
+@pytest.fixture(scope="module")
+def failing(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Workplace]:
+    """One project copy and one workplace for every late failure: the second case's build then
+    re-parses only the files the cases changed (dbt's partial parsing), not the project."""
+    root = tmp_path_factory.mktemp("late_failures")
+    return copy_project(root / "project"), Workplace(root / "work")
+
+
 @pytest.mark.parametrize("failure", sorted(LATE_FAILURES))
-def test_a_failing_test_publishes_nothing(failure: str, zones: Zones, tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
+def test_a_failing_test_publishes_nothing(failure: str, zones: Zones, failing: tuple[Path, Workplace]) -> None:
+    project, work = failing
+    # The project as shipped (undo the previous case), then this case's failure.
+    for path, _ in LATE_FAILURES.values():
+        (project / path).unlink(missing_ok=True)
+        if (PROJECT_ROOT / path).exists():
+            shutil.copy2(PROJECT_ROOT / path, project / path)
     path, text = LATE_FAILURES[failure]
     if text is None:
         model = project / path
@@ -196,7 +221,7 @@ def test_a_failing_test_publishes_nothing(failure: str, zones: Zones, tmp_path: 
         model.write_text(sql.rstrip() + "\nwhere rejection_reason <> 'duplicate_id'\n")
     else:
         (project / path).write_text(text + "\n")
-    database = copy_database(zones.published, tmp_path / "failing.duckdb")
+    _, database = work.restore(database=zones.published)
     before = published_digest(database)
 
     result = run_dbt(BUILD, zones.newer, database, project_dir=project)
@@ -211,8 +236,8 @@ def test_a_failing_test_publishes_nothing(failure: str, zones: Zones, tmp_path: 
     assert published_digest(database) == before
 
 
-def test_a_selection_publishes_nothing(zones: Zones, tmp_path: Path) -> None:
-    database = copy_database(zones.published, tmp_path / "selection.duckdb")
+def test_a_selection_publishes_nothing(zones: Zones) -> None:
+    database = zones.copy_of_published()
     before = published_digest(database)
     result = run_dbt(["build", "--select", "dim_accounts"], zones.newer, database)
     assert result.ok, result.output[-5000:]
@@ -245,7 +270,7 @@ def test_readers_of_the_published_file_do_not_stop_the_build(zones: Zones, tmp_p
 
 
 def test_a_second_job_stops_at_once_and_changes_nothing(zones: Zones, tmp_path: Path) -> None:
-    database = copy_database(zones.published, tmp_path / "twice.duckdb")
+    database = zones.copy_of_published()
     before = published_digest(database)
     env = dbt_env(zones.newer, database, PROJECT_ROOT, None)
     with running_dbt(BUILD, env) as first:

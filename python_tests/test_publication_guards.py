@@ -26,6 +26,7 @@ import pytest
 from conftest import (
     BIN,
     PROJECT_ROOT,
+    Workplace,
     copy_database,
     dbt_env,
     generate_landing_zone,
@@ -46,23 +47,25 @@ class Published:
     zone: Path  # the landing zone of the published build
     database: Path  # its build database; serving_path(database) is the published file
     marts: dict  # mart_snapshot of the published set
+    work: Workplace  # where the published build ran, and the tests build
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Published:
+def published(tmp_path_factory: pytest.TempPathFactory, workplace: Workplace) -> Published:
     root = tmp_path_factory.mktemp("guards")
     zone = generate_landing_zone(root / "zone", ACCOUNTS, MONTHS, SEED, start_month=START)
-    database = root / "published.duckdb"
-    result = run_dbt(BUILD, zone, database)
+    work = workplace
+    _, database = work.restore(zone)
+    result = run_dbt(BUILD, work.zone, database)
     assert result.ok, result.output[-5000:]
-    return Published(zone, database, mart_snapshot(database))
+    database = copy_database(database, root / "published.duckdb")
+    return Published(zone, database, mart_snapshot(database), work)
 
 
-def copy_state(published: Published, where: Path) -> tuple[Path, Path]:
-    """A copy of the published state: (its landing zone, its build database)."""
-    zone = Path(shutil.copytree(published.zone, where / "zone"))
-    database = copy_database(published.database, where / "copy.duckdb")
-    return zone, database
+def copy_state(published: Published) -> tuple[Path, Path]:
+    """A copy of the published state: (its landing zone, its build database), in the workplace
+    (conftest.Workplace: dbt reuses its saved parse there)."""
+    return published.work.restore(published.zone, published.database)
 
 
 def publication_log(database: Path) -> list[dict]:
@@ -92,10 +95,10 @@ def tripped_guards(output: str) -> set[str]:
     return set(re.findall(r"^Publication guard (\w+) tripped", output, re.MULTILINE))
 
 
-def test_a_header_only_arr_file_publishes_nothing_until_accepted(published: Published, tmp_path: Path) -> None:
+def test_a_header_only_arr_file_publishes_nothing_until_accepted(published: Published) -> None:
     """The export wrote its header and failed: every ARR mart would be empty. Nothing is published;
     the override the message suggests publishes it and is recorded; a good file recovers."""
-    zone, database = copy_state(published, tmp_path)
+    zone, database = copy_state(published)
     arr = zone / "arr_monthly.csv"
     arr.write_text(arr.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
     digest = published_digest(database)
@@ -110,7 +113,9 @@ def test_a_header_only_arr_file_publishes_nothing_until_accepted(published: Publ
 
     override = re.search(r"build again with --vars '(\{accept_publication_changes: \[[\w, ]+\]\})'", refused.output)
     assert override, refused.output[-3000:]
-    accepted = run_dbt([*BUILD, "--vars", override.group(1)], zone, database)
+    accepted = run_dbt(
+        [*BUILD, "--vars", override.group(1)], zone, database, extra_env=published.work.with_vars("accept")
+    )
     assert accepted.ok, accepted.output[-3000:]
     log = publication_log(database)
     assert len(log) == 2
@@ -125,10 +130,10 @@ def test_a_header_only_arr_file_publishes_nothing_until_accepted(published: Publ
     assert publication_log(database)[-1]["accepted_changes"] is None
 
 
-def test_a_month_that_loses_pings_beyond_the_allowed_share_is_named(published: Published, tmp_path: Path) -> None:
+def test_a_month_that_loses_pings_beyond_the_allowed_share_is_named(published: Published) -> None:
     """Two months lose pings: the one that lost more than publication_guard_max_drop (20%) trips
     accepted_pings, the one within it does not."""
-    zone, database = copy_state(published, tmp_path)
+    zone, database = copy_state(published)
     heavy, light = months_of(zone)[-2:]
     before = json.loads(publication_log(database)[-1]["monthly_figures"])
     for month, keep in ((heavy, 0.5), (light, 0.9)):
@@ -143,8 +148,8 @@ def test_a_month_that_loses_pings_beyond_the_allowed_share_is_named(published: P
     assert f"{light} from" not in line
 
 
-def test_the_latest_month_disappearing_is_refused(published: Published, tmp_path: Path) -> None:
-    zone, database = copy_state(published, tmp_path)
+def test_the_latest_month_disappearing_is_refused(published: Published) -> None:
+    zone, database = copy_state(published)
     months = months_of(zone)
     latest, previous = months[-1], months[-2]
     ping_file(zone, latest).unlink()
@@ -157,9 +162,10 @@ def test_the_latest_month_disappearing_is_refused(published: Published, tmp_path
     assert f"the published set's latest month, {latest}, is not in this build (its latest: {previous})" in result.output
 
 
-def test_an_unknown_guard_in_the_override_stops_before_anything_runs(published: Published, tmp_path: Path) -> None:
-    zone, database = copy_state(published, tmp_path)
-    result = run_dbt([*BUILD, "--vars", "{accept_publication_changes: [empty_marts]}"], zone, database)
+def test_an_unknown_guard_in_the_override_stops_before_anything_runs(published: Published) -> None:
+    zone, database = copy_state(published)
+    unknown = ["--vars", "{accept_publication_changes: [empty_marts]}"]
+    result = run_dbt([*BUILD, *unknown], zone, database, extra_env=published.work.with_vars("unknown"))
     assert not result.ok
     assert "accept_publication_changes names no guard empty_marts; the guards are empty_mart," in result.output
     assert "START sql" not in result.output
@@ -176,12 +182,10 @@ MISCONFIGURED = {
 
 
 @pytest.mark.parametrize("case", sorted(MISCONFIGURED))
-def test_a_misconfigured_serving_path_stops_before_anything_runs(
-    published: Published, tmp_path: Path, case: str
-) -> None:
+def test_a_misconfigured_serving_path_stops_before_anything_runs(published: Published, case: str) -> None:
     """ADOPTION_SERVING_PATH that cannot be the published file: the run stops at its start naming
     the setting; the build database keeps every schema, the published file is unchanged."""
-    zone, database = copy_state(published, tmp_path)
+    zone, database = copy_state(published)
     path, message = MISCONFIGURED[case]
     schemas = query(database, SCHEMAS)
     digest = published_digest(database)
@@ -203,7 +207,7 @@ def test_a_landing_path_with_glob_characters_reads_that_directory_only(published
     decoy = Path(shutil.copytree(published.zone, tmp_path / "zone1-x"))
     first = months_of(decoy)[0]
     ping_file(decoy, first).write_text(ping_file(decoy, first).read_text(encoding="utf-8") * 2, encoding="utf-8")
-    database = tmp_path / "glob.duckdb"
+    _, database = published.work.restore()
     result = run_dbt(BUILD, zone, database)
     assert result.ok, result.output[-3000:]
     assert mart_snapshot(database) == published.marts
@@ -220,12 +224,10 @@ UNREADABLE = {
 
 
 @pytest.mark.parametrize("case", sorted(UNREADABLE))
-def test_a_landing_file_that_cannot_be_read_stops_before_any_model(
-    published: Published, tmp_path: Path, case: str
-) -> None:
+def test_a_landing_file_that_cannot_be_read_stops_before_any_model(published: Published, case: str) -> None:
     """A .ndjson.gz that is truncated, or not gzip at all, fails the run-start step that reads the
     landing zone: no node runs, the incremental ping parse keeps its state, nothing is published."""
-    zone, database = copy_state(published, tmp_path)
+    zone, database = copy_state(published)
     latest = ping_file(zone, months_of(zone)[-1])
     latest.with_name(latest.name + ".gz").write_bytes(UNREADABLE[case](latest.read_bytes()))
     latest.unlink()
@@ -240,11 +242,11 @@ def test_a_landing_file_that_cannot_be_read_stops_before_any_model(
     assert published_digest(database) == published_digest(published.database)
 
 
-def test_a_build_database_of_the_previous_version_builds_and_publishes(published: Published, tmp_path: Path) -> None:
+def test_a_build_database_of_the_previous_version_builds_and_publishes(published: Published) -> None:
     """Upgrading in place: seed months typed as dates (dbt reloads a seed into its existing table,
     keeping the types) and a publication log without the guards' columns (its last row then
     guards empty marts only). The build publishes the same marts; the log gains the columns."""
-    zone, database = copy_state(published, tmp_path)
+    zone, database = copy_state(published)
     with duckdb.connect(str(database)) as con:
         for seed in ("score_overrides", "instance_exclusions"):
             for column in ("from_month", "to_month"):
@@ -273,11 +275,11 @@ cli()
 """
 
 
-def test_a_failing_publish_step_ends_in_the_documented_line(published: Published, tmp_path: Path) -> None:
+def test_a_failing_publish_step_ends_in_the_documented_line(published: Published) -> None:
     """The rename fails (EROFS): the documented line with the OS error, a non-zero exit code,
     no work file left, the published file unchanged; a directory named like a work file is not
     touched and does not stop the next build, which publishes."""
-    zone, database = copy_state(published, tmp_path)
+    zone, database = copy_state(published)
     digest = published_digest(database)
     env = dbt_env(zone, database, PROJECT_ROOT, None)
     proc = subprocess.run(
@@ -289,7 +291,7 @@ def test_a_failing_publish_step_ends_in_the_documented_line(published: Published
     assert line, output[-3000:]
     assert line.group(0).startswith("Nothing published: the publish step failed: [Errno 30] Read-only file system")
     assert published_digest(database) == digest
-    work_files = sorted(path.name for path in tmp_path.glob(f"{serving_path(database).name}.publishing-*"))
+    work_files = sorted(path.name for path in database.parent.glob(f"{serving_path(database).name}.publishing-*"))
     assert work_files == []
 
     stray = Path(f"{serving_path(database)}.publishing-not-a-build")

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import Build, run_dbt
+from conftest import Build, Workplace, copy_database, run_dbt
 
 LANDING_ZONE = Path(__file__).resolve().parent / "scenarios" / "landing_zone"
 PROJECT = Path(__file__).resolve().parent.parent
@@ -55,13 +55,14 @@ def approx(value: float):
 
 
 @pytest.fixture(scope="module")
-def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """One `dbt build` of the scenario landing zone into a throwaway DuckDB file."""
-    root = tmp_path_factory.mktemp("scenarios")
-    database = root / "scenarios.duckdb"
-    result = run_dbt(["build"], LANDING_ZONE, database)
+def build(tmp_path_factory: pytest.TempPathFactory, workplace: Workplace) -> Build:
+    """One `dbt build` of the scenario landing zone (in the session's workplace, then copied into
+    a throwaway DuckDB file). The dbt unit tests read mocked rows, not this zone: they run once,
+    in conftest's generated_build."""
+    _, database = workplace.restore()
+    result = run_dbt(["build", "--exclude-resource-type", "unit_test"], LANDING_ZONE, database)
     assert result.ok, result.output[-5000:]
-    return Build(LANDING_ZONE, database)
+    return Build(LANDING_ZONE, copy_database(database, tmp_path_factory.mktemp("scenarios") / "scenarios.duckdb"))
 
 
 def records(build: Build, sql: str, params: list | None = None) -> list[dict]:

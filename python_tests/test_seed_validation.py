@@ -3,10 +3,11 @@ row and the problem, and leaves the published marts exactly as they were.
 
 Each case edits one default seed CSV in a throwaway copy of the project, then
 runs `dbt build` against a copy of a database whose marts are already built and
-published. One case runs the whole scheduled job; the others build the seeds
-only (`--select resource_type:seed`, which runs every seed check, since the
-checks are tests of the seeds): the message, the stop and the untouched
-published file are the same, in half the time.
+published. One case runs the whole scheduled job; the others build the edited
+seed only (`--select <seed>`, which runs every check that reads it, since the
+checks are tests of the seeds and dbt selects a test when any seed it reads is
+selected; the other seeds' checks read only shipped rows): the message, the stop
+and the untouched published file are the same, in a fraction of the time.
 """
 
 from __future__ import annotations
@@ -258,14 +259,17 @@ SCHEDULED_JOB_CASE = "adoption_bands_not_covering_0_to_infinity"
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A landing zone and a database whose marts are built from the default seeds."""
-    root = tmp_path_factory.mktemp("published")
-    raw_path = generate_landing_zone(root / "raw", accounts=15, months=3, seed=3)
-    database = root / "published.duckdb"
-    result = run_dbt(["build", "--exclude-resource-type", "unit_test"], raw_path, database)
+def published(workspace: Path) -> tuple[Path, Path]:
+    """A landing zone and a database whose marts are built from the default seeds: built where
+    the cases build (the workspace's project, still as shipped, and database path), so that the
+    first case parses only its seed, then kept as a copy."""
+    raw_path = generate_landing_zone(workspace / "raw", accounts=15, months=3, seed=3)
+    database = workspace / "copy_of_published.duckdb"
+    result = run_dbt(
+        ["build", "--exclude-resource-type", "unit_test"], raw_path, database, project_dir=workspace / "project"
+    )
     assert result.ok, result.output[-5000:]
-    return raw_path, database
+    return raw_path, copy_database(database, workspace / "published.duckdb")
 
 
 def break_seed(project: Path, case: BrokenSeed) -> None:
@@ -308,10 +312,8 @@ def test_broken_seed_fails_build_and_keeps_published_marts(
     assert before is not None
 
     # The scheduled job (the dbt unit tests mock their seeds, a broken seed does not reach
-    # them) for one case; the seeds and their checks alone for the others.
-    selection = (
-        ["--exclude-resource-type", "unit_test"] if name == SCHEDULED_JOB_CASE else ["--select", "resource_type:seed"]
-    )
+    # them) for one case; the edited seed and every check that reads it for the others.
+    selection = ["--exclude-resource-type", "unit_test"] if name == SCHEDULED_JOB_CASE else ["--select", case.seed]
     result = run_dbt(["build", *selection], raw_path, database, project_dir=project)
 
     assert not result.ok, f"dbt build accepted a broken {case.seed}.csv"
