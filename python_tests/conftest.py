@@ -61,6 +61,8 @@ FILE_SECONDS = {
     "test_pipeline.py": 95,
     "test_extensibility.py": 84,
     "test_hostile_landing_zone.py": 75,
+    "test_recipes.py": 70,
+    "test_benchmark_anchor.py": 60,
     "test_engines_postgres.py": 57,
     "test_scenarios.py": 35,
     "test_structure.py": 21,
