@@ -74,15 +74,15 @@
     {% set files = run_query(
         'select file from glob(' ~ sql_string(glob_literal(raw_path) ~ '/usage_pings/*') ~ ') order by file'
     ).columns[0].values() | list %}
-    {% set ping_files = [] %}
+    {% set ping_paths = [] %}
     {% set file_rows = [] %}
     {% for file in files %}
         {% set file_name = file.replace('\\', '/').split('/')[-1] %}
         {% set is_ping_file = is_ping_file_name(file_name) %}
         {% do file_rows.append('(' ~ sql_string(file_name) ~ ', ' ~ is_ping_file ~ ')') %}
-        {% if is_ping_file %}{% do ping_files.append((file, file_name)) %}{% endif %}
+        {% if is_ping_file %}{% do ping_paths.append(file) %}{% endif %}
     {% endfor %}
-    {% do statements.append('create or replace view raw.usage_pings as\n' ~ landing_pings_select(ping_files)) %}
+    {% do statements.append('create or replace view raw.usage_pings as\n' ~ landing_pings_select(ping_paths)) %}
     {% do statements.append(
         'create or replace view raw.usage_ping_files as\n'
         ~ (
@@ -155,21 +155,16 @@
 {%- endmacro %}
 
 {#-
-    The select of every ping line of `files` (each a pair: path, file name):
-    file name, 1-based line number, the line, and whether it is valid UTF-8.
+    The select of every ping line of `paths`: file name, 1-based line number,
+    the line, and whether it is valid UTF-8.
 
-    One numbered read per file (`with ordinality` counts the lines of that
-    file), the reads stacked with `union all`. Each branch names its file as a
-    constant, so a filter on `source_file` (an incremental parse reads only
-    the files it parses again) drops the other files' reads from the plan
-    before anything is read: a run reads the files it needs, not the zone.
-    (A window numbering the lines per file would hold every payload in
-    memory, or spill it: the largest cost of a build at 40,000 accounts;
-    docs/performance.md.) The reader is given its one column and told not to
-    sniff (`auto_detect = false`): sniffing reads each file once more when the
-    view is planned. buffer_size: DuckDB's default is 16 x max_line_size,
-    1 GiB per file being read (always the whole of it for a .gz file), which
-    no sensible memory_limit admits.
+    Line numbers: `ordinality` counts lines across all files in file order; a
+    line's number in its file subtracts the file's first ordinality, read by a
+    second, narrow scan. (A window numbering the lines per file would hold
+    every payload in memory, or spill it: the largest cost of a build at
+    40,000 accounts; docs/performance.md.) buffer_size: DuckDB's default is
+    16 x max_line_size, 1 GiB per file being read (always the whole of it for
+    a .gz file), which no sensible memory_limit admits.
 
     Encoding: the files are read as Latin-1, which accepts any byte, so one
     line that is not UTF-8 cannot fail the read; it keeps its bytes as
@@ -177,24 +172,31 @@
     0x7F is decoded again as UTF-8 (NULL when it is not UTF-8); a pure-ASCII
     line, nearly all of them, is the same text either way.
 -#}
-{% macro landing_pings_select(files) -%}
-    {% if not files %}
+{% macro landing_pings_select(paths) -%}
+    {% if not paths %}
         {{ return(
             'select cast(null as varchar) as source_file, cast(null as bigint) as line_number, '
             ~ 'cast(null as varchar) as payload, cast(null as boolean) as is_valid_utf8 where false'
         ) }}
     {% endif %}
-    {% set reads = [] %}
-    {% for path, file_name in files %}
-        {% set read %}
+    {% set files = [] %}
+    {% for path in paths %}{% do files.append(sql_string(glob_literal(path))) %}{% endfor %}
+    {% set reader %}
+        read_csv([{{ files | join(', ') }}],
+            names = ['line'], header = false, skip = 0, delim = chr(1), quote = '', escape = '',
+            all_varchar = true, filename = true, strict_mode = false, encoding = 'latin-1',
+            max_line_size = 67108864, buffer_size = 134217728) with ordinality
+    {% endset %}
+    {% set query %}
         select
-            {{ sql_string(file_name) }} as source_file,
-            lines.line_number,
+            parse_filename(lines.filename) as source_file,
+            lines.ordinality - files.first_ordinality + 1 as line_number,
             coalesce(lines.utf8_line, lines.line) as payload,
             lines.line is null or lines.utf8_line is not null as is_valid_utf8
         from (
             select
-                cast(ordinality as bigint) as line_number,
+                filename,
+                ordinality,
                 line,
                 case
                     when line is null or strlen(line) = length(line) then line
@@ -202,15 +204,16 @@
                         list_transform(string_split(line, ''), lambda ch: printf('%02x', ord(ch))), ''
                     ))))
                 end as utf8_line
-            from read_csv({{ sql_string(glob_literal(path)) }},
-                columns = {'line': 'varchar'}, auto_detect = false, header = false, skip = 0,
-                delim = chr(1), quote = '', escape = '', strict_mode = false, encoding = 'latin-1',
-                max_line_size = 67108864, buffer_size = 134217728) with ordinality
+            from {{ reader }}
         ) as lines
-        {% endset %}
-        {% do reads.append(read) %}
-    {% endfor %}
-    {{ return(reads | join('\nunion all\n')) }}
+        inner join (
+            select filename, min(ordinality) as first_ordinality
+            from {{ reader }}
+            group by filename
+        ) as files
+            on lines.filename = files.filename
+    {% endset %}
+    {{ return(query) }}
 {%- endmacro %}
 
 
