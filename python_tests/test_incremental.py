@@ -284,7 +284,7 @@ def test_remapped_metric_path_reparses_stored_pings(published: Published, tmp_pa
     assert remapped == mart_snapshot(database)
 
 
-def test_many_months_parse_again_within_a_small_memory_limit(tmp_path: Path) -> None:
+def test_many_months_parse_again_within_the_memory_limit(tmp_path: Path) -> None:
     """What the ping parse holds in memory does not grow with the number of ping files: a zone of
     three years parses, then parses again once one more month lands, within the build's memory
     limit (2560MB). One 128 MiB read buffer per file, all set up at once, needs 4.6 GiB for
