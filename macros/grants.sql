@@ -37,6 +37,7 @@
 {% macro default__create_bi_reader_roles() -%}
 {%- endmacro %}
 
+{#- PostgreSQL grants the marts to roles, which must exist first; the default engine (DuckDB files) has no roles. -#}
 {% macro postgres__create_bi_reader_roles() -%}
     {%- for role in granted_select_schemas() %}
 do $$

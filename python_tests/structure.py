@@ -5,7 +5,8 @@ test says what to fix. The rules (README "Project structure"):
 
 * refs only point down the layers: staging <- intermediate <- marts (a layer may read itself);
 * only staging reads sources; marts read no seed;
-* every model, column, seed, seed column (every CSV header) and macro is described;
+* every model, column, seed, seed column (every CSV header) and macro is described; an adapter
+  variant `<adapter>__<name>` of a macro `<name>` of the project is described by `<name>`'s entry;
 * a column description is written once: one shared by two places is a docs block;
 * every mart has an enforced contract and a primary-key test (unique, or unique_combination,
   with no `where`);
@@ -39,6 +40,8 @@ MART_FOREIGN_KEYS = {
 }
 COLOR_PARENT = ("score_color_bands",)
 TEXT_TYPES = ("varchar", "text", "string")
+# The prefixes of the adapter variants `adapter.dispatch` picks from (`default__` when no engine's own).
+ADAPTER_PREFIXES = ("default", "duckdb", "postgres", "spark")
 
 
 def project_nodes(manifest: dict, resource_type: str) -> dict[str, dict]:
@@ -102,12 +105,27 @@ def description_violations(manifest: dict) -> list[str]:
                             f"seed {node['name']}: CSV column {column} is not in its YAML entry: "
                             f"add it, described, to the seed's columns in {where}"
                         )
-    for macro in sorted(manifest["macros"].values(), key=lambda m: m["name"]):
-        if macro["package_name"] == PACKAGE and not macro["description"].strip():
+    macros = {macro["name"]: macro for macro in manifest["macros"].values() if macro["package_name"] == PACKAGE}
+    for name, macro in sorted(macros.items()):
+        if macro["description"].strip():
+            continue
+        dispatcher = macros.get(dispatching_macro(name) or "")
+        if dispatcher is None:
             problems.append(
-                f"macro {macro['name']} ({macro['original_file_path']}): no description: add one in {yaml_of(macro)}"
+                f"macro {name} ({macro['original_file_path']}): no description: add one in {yaml_of(macro)}"
+            )
+        elif not dispatcher["description"].strip():
+            problems.append(
+                f"macro {name} ({macro['original_file_path']}): no description, nor has its dispatching macro "
+                f"{dispatcher['name']}: add one to {dispatcher['name']} in {yaml_of(dispatcher)}"
             )
     return problems
+
+
+def dispatching_macro(name: str) -> str | None:
+    """`<name>` for an adapter variant `<adapter>__<name>` (which its entry describes), else None."""
+    prefix, separator, rest = name.partition("__")
+    return rest if separator and prefix in ADAPTER_PREFIXES else None
 
 
 def seed_header(path: Path) -> list[str]:

@@ -93,6 +93,10 @@ def test_each_rule_names_what_breaks_it(manifest: dict, tmp_path: Path) -> None:
     # A column without a description, a macro without one, a seed column missing from its YAML.
     nodes[model_key("int_account_months")]["columns"]["total_arr"]["description"] = ""
     broken["macros"]["macro.adoption_scoring.build_id"]["description"] = " "
+    # Adapter variants with no entry of their own: described by their dispatching macro while it is
+    # described (add_months), named with it when it is not (month_start).
+    for name in ("default__add_months", "default__month_start", "month_start", "spark__month_start"):
+        broken["macros"][f"macro.adoption_scoring.{name}"]["description"] = ""
     del nodes["seed.adoption_scoring.use_cases"]["columns"]["display_order"]
     # A mart whose contract is off, a mart without its primary-key test.
     nodes[model_key("dim_accounts")]["config"]["contract"]["enforced"] = False
@@ -124,6 +128,12 @@ def test_each_rule_names_what_breaks_it(manifest: dict, tmp_path: Path) -> None:
         "seed use_cases: CSV column display_order is not in its YAML entry: "
         "add it, described, to the seed's columns in seeds/_seeds.yml",
         "macro build_id (macros/build_id.sql): no description: add one in macros/_macros.yml",
+        "macro default__month_start (macros/cross_db/dates.sql): no description, nor has its dispatching macro "
+        "month_start: add one to month_start in macros/cross_db/_cross_db__macros.yml",
+        "macro month_start (macros/cross_db/dates.sql): no description: "
+        "add one in macros/cross_db/_cross_db__macros.yml",
+        "macro spark__month_start (macros/cross_db/dates.sql): no description, nor has its dispatching macro "
+        "month_start: add one to month_start in macros/cross_db/_cross_db__macros.yml",
     ]
     assert structure.mart_violations(broken) == [
         "dim_accounts: the mart's contract is not enforced: "

@@ -10,10 +10,7 @@
     double precision
 {%- endmacro %}
 
-{% macro postgres__type_double() -%}
-    double precision
-{%- endmacro %}
-
+{#- Spark spells the type `double` (no `double precision`). -#}
 {% macro spark__type_double() -%}
     double
 {%- endmacro %}
@@ -28,10 +25,12 @@
     case when regexp_full_match({{ expression }}, '-?[0-9]{1,18}') then cast({{ expression }} as bigint) end
 {%- endmacro %}
 
+{#- PostgreSQL has no regexp_full_match: the guard goes through regex_full_match (an anchored ~). -#}
 {% macro postgres__try_cast_bigint(expression) -%}
     case when {{ regex_full_match(expression, '-?[0-9]{1,18}') }} then cast({{ expression }} as bigint) end
 {%- endmacro %}
 
+{#- Spark has no regexp_full_match: the guard goes through regex_full_match (an anchored rlike), then try_cast. -#}
 {% macro spark__try_cast_bigint(expression) -%}
     case when {{ regex_full_match(expression, '-?[0-9]{1,18}') }} then try_cast({{ expression }} as bigint) end
 {%- endmacro %}
@@ -77,8 +76,4 @@
 {#- round() takes numeric on PostgreSQL (a double has 15 significant digits there). -#}
 {% macro postgres__round_double(expression, places) -%}
     cast(round(cast({{ expression }} as numeric), {{ places }}) as double precision)
-{%- endmacro %}
-
-{% macro spark__round_double(expression, places) -%}
-    round({{ expression }}, {{ places }})
 {%- endmacro %}

@@ -15,5 +15,6 @@
     materialized
 {%- endmacro %}
 
+{#- Spark SQL has no MATERIALIZED hint for CTEs. -#}
 {% macro spark__materialized_cte() -%}
 {%- endmacro %}

@@ -10,10 +10,7 @@
     cast(date_trunc('month', {{ timestamp_expression }}) as date)
 {%- endmacro %}
 
-{% macro postgres__month_start(timestamp_expression) -%}
-    cast(date_trunc('month', {{ timestamp_expression }}) as date)
-{%- endmacro %}
-
+{#- Spark's date_trunc returns a timestamp; trunc(..., 'MM') returns the date. -#}
 {% macro spark__month_start(timestamp_expression) -%}
     trunc({{ timestamp_expression }}, 'MM')
 {%- endmacro %}
@@ -27,10 +24,12 @@
     cast({{ date_expression }} + interval ({{ months }}) month as date)
 {%- endmacro %}
 
+{#- PostgreSQL has no `interval (n) month` with an expression for n: make_interval(months => n). -#}
 {% macro postgres__add_months(date_expression, months) -%}
     cast({{ date_expression }} + make_interval(months => {{ months }}) as date)
 {%- endmacro %}
 
+{#- Spark has no `interval (n) month` with an expression for n: its built-in add_months(). -#}
 {% macro spark__add_months(date_expression, months) -%}
     add_months({{ date_expression }}, {{ months }})
 {%- endmacro %}

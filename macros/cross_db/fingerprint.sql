@@ -12,12 +12,14 @@
     cast(bit_xor(hash({{ line_number }}, {{ text }})) as varchar)
 {%- endmacro %}
 
+{#- PostgreSQL has no 64-bit hash(): the first 64 bits of md5, as bigint. -#}
 {% macro postgres__lines_fingerprint(line_number, text) -%}
     cast(bit_xor(
         cast(cast('x' || left(md5(cast({{ line_number }} as text) || ':' || coalesce({{ text }}, '')), 16) as bit(64)) as bigint)
     ) as text)
 {%- endmacro %}
 
+{#- Spark's 64-bit hash is xxhash64. -#}
 {% macro spark__lines_fingerprint(line_number, text) -%}
     cast(bit_xor(xxhash64({{ line_number }}, {{ text }})) as string)
 {%- endmacro %}

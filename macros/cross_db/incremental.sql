@@ -17,6 +17,7 @@
     {{ return({'incremental_strategy': 'delete+insert', 'unique_key': key}) }}
 {%- endmacro %}
 
+{#- Spark's parquet tables have no delete or MERGE: insert_overwrite of the key's partitions. -#}
 {% macro spark__incremental_replace_config(key) -%}
     {{ return({'incremental_strategy': 'insert_overwrite', 'partition_by': [key]}) }}
 {%- endmacro %}

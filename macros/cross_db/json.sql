@@ -82,10 +82,12 @@
     json_extract_string({{ json_text }}, '$')
 {%- endmacro %}
 
+{#- PostgreSQL has no json_extract_string: the jsonb's top-level text with #>> '{}'. -#}
 {% macro postgres__json_text_value(json_text) -%}
     (cast({{ json_text }} as jsonb) #>> '{}')
 {%- endmacro %}
 
+{#- Spark 4 has no json_extract_string: try_variant_get of the parsed variant. -#}
 {% macro spark__json_text_value(json_text) -%}
     try_variant_get(parse_json({{ json_text }}), '$', 'string')
 {%- endmacro %}
@@ -99,10 +101,12 @@
     {{ array_expression }}[{{ position }}]
 {%- endmacro %}
 
+{#- PostgreSQL subscripts a function call's result only when it is parenthesized. -#}
 {% macro postgres__array_element(array_expression, position) -%}
     ({{ array_expression }})[{{ position }}]
 {%- endmacro %}
 
+{#- Spark's [] counts from 0; element_at counts from 1 like the other engines. -#}
 {% macro spark__array_element(array_expression, position) -%}
     element_at({{ array_expression }}, {{ position }})
 {%- endmacro %}

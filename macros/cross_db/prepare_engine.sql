@@ -27,6 +27,7 @@
 {% macro default__prepare_engine() -%}
 {%- endmacro %}
 
+{#- PostgreSQL needs JIT off, the target schema and the plpgsql helpers its other variants call; the default needs nothing. -#}
 {% macro postgres__prepare_engine() -%}
 alter role current_user set jit = off;
 {# `create schema if not exists` would still need CREATE on the database. #}

@@ -27,6 +27,7 @@
     regexp_replace({{ expression }}, '{{ pattern }}', '', 'g')
 {%- endmacro %}
 
+{#- Spark's regexp_replace takes no 'g' flag (it replaces every match), and its literals need backslashes doubled. -#}
 {% macro spark__regex_remove(expression, pattern) -%}
     regexp_replace({{ expression }}, '{{ pattern | replace('\\', '\\\\') }}', '')
 {%- endmacro %}
@@ -49,6 +50,7 @@
     ({{ expression }} ~ '[\x01-\x1F\x7F]')
 {%- endmacro %}
 
+{#- Spark matches with rlike (no regexp_matches), and its literals need backslashes doubled. -#}
 {% macro spark__has_control_character(expression) -%}
     ({{ expression }} rlike '[\\x00-\\x1F\\x7F]')
 {%- endmacro %}

@@ -8,10 +8,6 @@
     string_agg({{ expression }}, '{{ delimiter }}' order by {{ order_by }})
 {%- endmacro %}
 
-{% macro postgres__string_agg_ordered(expression, delimiter, order_by) -%}
-    string_agg({{ expression }}, '{{ delimiter }}' order by {{ order_by }})
-{%- endmacro %}
-
 {#-
     Spark has no ordered string aggregate: collect (sort key, value) pairs of
     the non-null values, sort them, keep the values. NULL when there are none,
@@ -44,6 +40,7 @@
     '{{ value | string | replace("'", "''") }}'
 {%- endmacro %}
 
+{#- Spark reads two adjacent quotes as two literals: quotes and backslashes are escaped with a backslash. -#}
 {% macro spark__sql_string(value) -%}
     '{{ value | string | replace('\\', '\\\\') | replace("'", "\\'") }}'
 {%- endmacro %}
@@ -81,10 +78,12 @@
     select error({{ sql_string(message) }})
 {%- endmacro %}
 
+{#- PostgreSQL has no error() function: a do block raises the message. -#}
 {% macro postgres__fail_statement(message) -%}
     do $$ begin raise exception using message = {{ sql_string(message) }}; end $$
 {%- endmacro %}
 
+{#- Spark raises with raise_error(), not error(). -#}
 {% macro spark__fail_statement(message) -%}
     select raise_error({{ sql_string(message) }})
 {%- endmacro %}
@@ -105,6 +104,7 @@
     {{ expression }}
 {%- endmacro %}
 
+{#- A PostgreSQL database's default collation may be language-aware: collate "C" sorts by bytes like the other engines. -#}
 {% macro postgres__byte_order(expression) -%}
     ({{ expression }}) collate "C"
 {%- endmacro %}

@@ -57,6 +57,7 @@
     {{ return(name.endswith('.ndjson') or name.endswith('.ndjson.gz')) }}
 {%- endmacro %}
 
+{#- Only DuckDB reads the landing files in place (views written here); elsewhere scripts/load_landing_zone.py loads tables. -#}
 {% macro duckdb__prepare_landing_zone() -%}
     {#- `dbt seed` reads no landing data (and the lint step seeds without a zone). -#}
     {% if not execute or flags.WHICH == 'seed' %}

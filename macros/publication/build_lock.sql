@@ -39,6 +39,7 @@
 {%- endmacro %}
 
 
+{#- dbt closes PostgreSQL connections between nodes, so the lock is a row; DuckDB's file lock needs nothing (the default). -#}
 {% macro postgres__acquire_build_lock() %}
     {% if not execute %}
         {{ return('') }}
@@ -99,6 +100,7 @@
 {% endmacro %}
 
 
+{#- Gives back the row acquire_build_lock wrote; the default engine has no lock row to release. -#}
 {% macro postgres__release_build_lock() %}
     {% if execute %}
         {% call statement('build_lock_release') %}

@@ -27,6 +27,7 @@
     {{ return('') }}
 {% endmacro %}
 
+{#- DuckDB reuses a dropped table's space only after a checkpoint; the default engines need nothing. -#}
 {% macro duckdb__free_rebuilt_tables() %}
     {% set dropped = [] %}
     {% for node in graph.nodes.values()

@@ -59,6 +59,7 @@
 {%- endmacro %}
 
 
+{#- DuckDB publishes a new database file renamed over the published one (no default: each engine publishes its own way). -#}
 {% macro duckdb__publish_relations(marts, record_sql) %}
     {% set published_file = serving_path() %}
     {% set work_file = published_file ~ '.publishing-' ~ invocation_id %}

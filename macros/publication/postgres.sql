@@ -31,6 +31,7 @@
 {%- endmacro %}
 
 
+{#- PostgreSQL publishes by swapping schemas in one transaction (no default: each engine publishes its own way). -#}
 {% macro postgres__publish_relations(marts, record_sql) %}
     {% set build_schema = marts[0].schema %}
     {% set published_schema = var('published_schema') %}

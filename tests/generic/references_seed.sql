@@ -18,13 +18,13 @@ select
 from {{ model }}
 left join (
     select
-        lower(trim({{ field }})) as seed_reference_folded,
+        {{ open_set_key(field) }} as seed_reference_folded,
         min({{ field }}) as seed_reference_spelling
     from {{ to }}
     where {{ field }} is not null
-    group by lower(trim({{ field }}))
+    group by {{ open_set_key(field) }}
 ) as seed_reference_spellings
-    on lower(trim({{ column_name }})) = seed_reference_spellings.seed_reference_folded
+    on {{ open_set_key(column_name) }} = seed_reference_spellings.seed_reference_folded
 where
     {{ column_name }} is not null
     and {{ where_clause }}

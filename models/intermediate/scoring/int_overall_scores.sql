@@ -28,11 +28,7 @@ weights as (
 
 entity_months as (
 
-    select distinct
-        entity_type,
-        entity_id,
-        reporting_month
-    from measure_scores
+    {{ entity_month_spine('measure_scores') }}
 
 ),
 

@@ -27,11 +27,7 @@ use_cases as (
 
 entity_months as (
 
-    select distinct
-        entity_type,
-        entity_id,
-        reporting_month
-    from measure_scores
+    {{ entity_month_spine('measure_scores') }}
 
 ),
 

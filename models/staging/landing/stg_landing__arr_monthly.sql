@@ -45,9 +45,9 @@ final as (
         cast({{ landing_try_cast('source.seats', 'integer') }} as integer) as seats
     from source
     left join product_categories
-        on lower(trim(source.product_category)) = lower(trim(product_categories.product_category))
+        on {{ open_set_match('source.product_category', 'product_categories.product_category') }}
     left join product_tiers
-        on lower(trim(source.product_tier)) = lower(trim(product_tiers.product_tier))
+        on {{ open_set_match('source.product_tier', 'product_tiers.product_tier') }}
 
 )
 

@@ -31,7 +31,7 @@ final as (
         {{ try_cast_utc_timestamp('source.labeled_at') }} as labeled_at
     from source
     left join instance_types
-        on lower(trim(source.instance_type)) = lower(trim(instance_types.instance_type))
+        on {{ open_set_match('source.instance_type', 'instance_types.instance_type') }}
 
 )
 

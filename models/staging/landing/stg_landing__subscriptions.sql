@@ -40,9 +40,9 @@ final as (
         {{ landing_try_cast('source.subscription_end_date', 'date') }} as subscription_end_date
     from source
     left join product_tiers
-        on lower(trim(source.product_tier)) = lower(trim(product_tiers.product_tier))
+        on {{ open_set_match('source.product_tier', 'product_tiers.product_tier') }}
     left join delivery_types
-        on lower(trim(source.delivery_type)) = lower(trim(delivery_types.delivery_type))
+        on {{ open_set_match('source.delivery_type', 'delivery_types.delivery_type') }}
 
 )
 
