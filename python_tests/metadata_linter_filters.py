@@ -4,6 +4,9 @@ An adapter variant `<adapter>__<name>` has no YAML entry of its own: the entry o
 macro `<name>` describes it, a rule that structure.py's description check enforces (it needs the
 whole manifest to find the dispatching macro, which a dbt-score rule does not see). So dbt-score's
 own macro description rule skips the variants.
+
+Not named `dbt_*`: dbt imports every module named `dbt_*` on its path as a plugin, and the Spark
+builds run with this directory on it.
 """
 
 from dbt_score import Macro, rule_filter
