@@ -125,7 +125,7 @@ def test_recipes_followed_as_written_build_and_publish(followed: Path, tmp_path:
 
 def test_recipes_followed_as_written_keep_the_structure(followed: Path) -> None:
     """The project's own structure test (python_tests/test_structure.py) passes on the copy."""
-    for name in ("conftest.py", "structure.py", "test_structure.py"):
+    for name in ("conftest.py", "structure.py", "test_structure.py", "metadata_linter_filters.py"):
         (followed / "python_tests").mkdir(exist_ok=True)
         shutil.copy2(PROJECT_ROOT / "python_tests" / name, followed / "python_tests" / name)
     shutil.copy2(PROJECT_ROOT / "pyproject.toml", followed / "pyproject.toml")
