@@ -9,6 +9,8 @@
 -#}
 {% test row_checks(model, row_key, not_null=[], accepted_values={}, relationships=[]) %}
 {%- set text = var('string_type')[target.type] %}
+{%- set key_parts = [] %}
+{%- for key in row_key %}{% do key_parts.append((key, key)) %}{% endfor %}
 {%- set checks = [] %}
 {%- for entry in not_null %}
     {%- set column = entry if entry is string else entry['column'] %}
@@ -57,9 +59,8 @@ parent_{{ loop.index }} as (
 final as (
 
     select
-        {% for key in row_key -%}
-        '{{ key }}=' || coalesce(cast({{ key }} as {{ text }}), 'NULL'){% if not loop.last %} || ' ' ||{% endif %}
-        {% endfor -%} as failing_row,
+        {#- The project's macro: this test's own argument is also named row_key. #}
+        {{ adoption_scoring.row_key(key_parts, null_text='NULL') }} as failing_row,
         concat_ws(
             '; '
             {%- for condition, message in checks %},
