@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from conftest import PROJECT_ROOT, copy_project, generate_landing_zone, run_dbt
+from conftest import PROJECT_ROOT, QUIET_DBT, copy_project, generate_landing_zone, run_dbt
 
 MART_SCHEMA = "marts"  # published, on every engine
 BUILD_SCHEMA = "marts_build"  # where the DuckDB reference's marts are built
@@ -380,6 +380,7 @@ def engine_env(target: str, work_dir: Path, extra: dict[str, str], project: Path
         DBT_TARGET_PATH=str(work_dir / f"target_{target}"),
         DBT_LOG_PATH=str(work_dir / f"logs_{target}"),
         TZ="UTC",
+        **QUIET_DBT,
     )
     env.update(extra)
     return env

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import structure
-from conftest import BIN, PROJECT_ROOT, run_dbt
+from conftest import BIN, PROJECT_ROOT, WITH_ARTIFACTS, run_dbt
 
 CATALOG = PROJECT_ROOT / "seeds" / "metric_catalog.csv"
 COLOR_BANDS = PROJECT_ROOT / "seeds" / "score_color_bands.csv"
@@ -26,7 +26,7 @@ COLOR_BANDS = PROJECT_ROOT / "seeds" / "score_color_bands.csv"
 def manifest_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("structure")
     # parse needs no landing zone and no database file (it never connects).
-    result = run_dbt(["parse", "--quiet"], root / "no_landing_zone", root / "adoption.duckdb")
+    result = run_dbt(["parse", "--quiet"], root / "no_landing_zone", root / "adoption.duckdb", extra_env=WITH_ARTIFACTS)
     assert result.ok, result.output[-3000:]
     return root / "target_adoption" / "manifest.json"
 
