@@ -6,9 +6,9 @@
 -#}
 {% macro bound_phrase_key(direction, inclusive) -%}
     case
-        when {{ direction }} = 'higher' and {{ inclusive }} then 'bound_at_least'
-        when {{ direction }} = 'higher' then 'bound_above'
-        when {{ direction }} = 'lower' and {{ inclusive }} then 'bound_at_most'
-        when {{ direction }} = 'lower' then 'bound_below'
+        when {{ direction }} = 'higher' and {{ inclusive }} then {{ phrase_key('bound_at_least') }}
+        when {{ direction }} = 'higher' then {{ phrase_key('bound_above') }}
+        when {{ direction }} = 'lower' and {{ inclusive }} then {{ phrase_key('bound_at_most') }}
+        when {{ direction }} = 'lower' then {{ phrase_key('bound_below') }}
     end
 {%- endmacro %}

@@ -2,11 +2,7 @@
     explanation_phrases has every key int_use_case_health reads, and its
     templates use no placeholder that model does not fill.
 -#}
-{% set keys = [
-    'bound_above', 'bound_at_least', 'bound_below', 'bound_at_most',
-    'change_more', 'change_fewer', 'numerator_gap',
-    'step_reaches_next_color', 'step_raises_score',
-] %}
+{% set keys = explanation_phrase_keys() %}
 {% set placeholders = [
     'count', 'more_or_fewer', 'numerator_unit', 'measure_label', 'measure_value', 'bound', 'threshold',
     'use_case', 'color_after', 'score', 'score_after', 'next_color', 'score_bound', 'score_threshold',

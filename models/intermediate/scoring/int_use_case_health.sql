@@ -150,8 +150,8 @@ worded as (
     left join phrases as step_template
         on step_template.phrase_key = case
             when with_color_after.color_rank_if_limiting_measure_improves >= with_color_after.next_color_rank
-                then 'step_reaches_next_color'
-            else 'step_raises_score'
+                then {{ phrase_key('step_reaches_next_color') }}
+            else {{ phrase_key('step_raises_score') }}
         end
     left join phrases as measure_bound
         on measure_bound.phrase_key = {{ bound_phrase_key(
@@ -162,11 +162,11 @@ worded as (
             'with_color_after.next_color_score_direction', 'with_color_after.next_color_score_bound_inclusive'
         ) }}
     left join phrases as numerator_gap
-        on numerator_gap.phrase_key = 'numerator_gap'
+        on numerator_gap.phrase_key = {{ phrase_key('numerator_gap') }}
     left join phrases as more_or_fewer
         on more_or_fewer.phrase_key = case
-            when with_color_after.limiting_measure_direction = 'lower' then 'change_fewer'
-            else 'change_more'
+            when with_color_after.limiting_measure_direction = 'lower' then {{ phrase_key('change_fewer') }}
+            else {{ phrase_key('change_more') }}
         end
 
 ),

@@ -1,0 +1,24 @@
+{#-
+    The explanation_phrases keys int_use_case_health reads, in one place: the
+    model names a key through phrase_key(), which refuses a key not listed
+    here, and tests/seeds/explanation_phrases_complete.sql checks the seed has
+    every key listed here.
+-#}
+{% macro explanation_phrase_keys() %}
+    {{ return([
+        'bound_above', 'bound_at_least', 'bound_below', 'bound_at_most',
+        'change_more', 'change_fewer', 'numerator_gap',
+        'step_reaches_next_color', 'step_raises_score',
+    ]) }}
+{% endmacro %}
+
+{#- `name` as an SQL text literal, once it is one of explanation_phrase_keys(). -#}
+{% macro phrase_key(name) -%}
+    {%- if name not in explanation_phrase_keys() -%}
+        {{ exceptions.raise_compiler_error(
+            "phrase_key('" ~ name ~ "'): not an explanation phrase key. Add it to explanation_phrase_keys() "
+            ~ "(macros/explanation_phrase_keys.sql) and a row for it to seeds/explanation_phrases.csv."
+        ) }}
+    {%- endif -%}
+    '{{ name }}'
+{%- endmacro %}
