@@ -19,7 +19,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +27,12 @@ import duckdb
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT_ROOT / "scripts" / "lib"))
+from dbt_environment import dbt_environment, serving_path  # noqa: E402  (serving_path: the tests' too)
+
 GENERATOR = PROJECT_ROOT / "scripts" / "generate_landing_zone.py"
+# The hand-written landing zone of the scenario tests (test_scenarios.py and its two neighbours).
+SCENARIO_ZONE = PROJECT_ROOT / "python_tests" / "scenarios" / "landing_zone"
 BIN = Path(sys.executable).parent
 MART_SCHEMA = "marts"  # in the published file
 BUILD_SCHEMA = "marts_build"  # in the build database
@@ -64,7 +69,9 @@ FILE_SECONDS = {
     "test_recipes.py": 82,
     "test_hostile_landing_zone.py": 78,
     "test_engines_postgres.py": 42,
-    "test_scenarios.py": 26,
+    "test_scenarios.py": 20,
+    "test_scenario_explanations.py": 4,
+    "test_scenario_docs_example.py": 2,
     "test_structure.py": 16,
     "test_landing_line_endings.py": 7,
     "test_benchmark_anchor.py": 3,
@@ -107,11 +114,6 @@ def generate_landing_zone(out: Path, accounts: int, months: int, seed: int = 42,
     return out
 
 
-def serving_path(database: Path) -> Path:
-    """The published file of a build database (the tests' convention)."""
-    return database.with_name(f"{database.stem}_serving.duckdb")
-
-
 def copy_database(source: Path, destination: Path) -> Path:
     """A copy of a build database and of its published file, when there is one."""
     shutil.copy(source, destination)
@@ -136,20 +138,15 @@ WITH_ARTIFACTS = {"DBT_WRITE_JSON": "true"}
 
 def dbt_env(raw_path: Path, database: Path, project_dir: Path, extra_env: dict[str, str] | None) -> dict[str, str]:
     """The environment of a dbt process on a landing zone and a DuckDB build database."""
-    env = os.environ.copy()
-    env.update(
-        ADOPTION_RAW_PATH=str(raw_path),
-        DBT_DUCKDB_PATH=str(database),
-        ADOPTION_SERVING_PATH=str(serving_path(database)),
-        DBT_PROFILES_DIR=str(project_dir),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-        DBT_TARGET_PATH=str(database.parent / f"target_{database.stem}"),
-        DBT_LOG_PATH=str(database.parent / f"logs_{database.stem}"),
-        DBT_TARGET="duckdb",
-        **QUIET_DBT,
+    return dbt_environment(
+        "duckdb",
+        project_dir,
+        database.parent / f"target_{database.stem}",
+        database.parent / f"logs_{database.stem}",
+        raw_path=raw_path,
+        database=database,
+        extra={**QUIET_DBT, **(extra_env or {})},
     )
-    env.update(extra_env or {})
-    return env
 
 
 def run_dbt(
@@ -351,27 +348,51 @@ def workplace(tmp_path_factory: pytest.TempPathFactory) -> Workplace:
     return Workplace(tmp_path_factory.mktemp("workplace"))
 
 
-@pytest.fixture(scope="session")
-def generated_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """One `dbt build` over a small generated landing zone, shared by read-only tests. Built once
-    per pytest run: under xdist the first worker that asks builds it in the run's base directory,
-    and the other waits for it (a lock file) instead of building it again."""
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """The directory `make(directory)` fills, made once per pytest run: under xdist the first
+    worker that asks makes it in the run's base directory, and the other waits for it (a lock
+    file) instead of making it again. For builds that the tests only read."""
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent  # the run's directory, above each worker's own
-    root = base / "generated"
-    raw_path, database = root / "raw", root / "adoption.duckdb"
-    with (base / "generated.lock").open("w") as lock:
+    directory = base / name
+    with (base / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        built = root / "built"
-        if not built.exists():
-            shutil.rmtree(root, ignore_errors=True)
-            generate_landing_zone(raw_path, accounts=80, months=8, seed=11)
-            # test_pipeline.py reads its manifest.json.
-            result = run_dbt(["build"], raw_path, database, extra_env=WITH_ARTIFACTS)
-            assert result.ok, result.output[-5000:]
-            built.touch()
-    return Build(raw_path, database)
+        if not (directory / ".made").exists():
+            shutil.rmtree(directory, ignore_errors=True)
+            directory.mkdir()
+            make(directory)
+            (directory / ".made").touch()
+    return directory
+
+
+@pytest.fixture(scope="session")
+def generated_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """One `dbt build` over a small generated landing zone, shared by read-only tests."""
+
+    def make(directory: Path) -> None:
+        generate_landing_zone(directory / "raw", accounts=80, months=8, seed=11)
+        # test_pipeline.py reads its manifest.json.
+        result = run_dbt(["build"], directory / "raw", directory / "adoption.duckdb", extra_env=WITH_ARTIFACTS)
+        assert result.ok, result.output[-5000:]
+
+    directory = built_once(tmp_path_factory, "generated", make)
+    return Build(directory / "raw", directory / "adoption.duckdb")
+
+
+@pytest.fixture(scope="session")
+def scenario_build(tmp_path_factory: pytest.TempPathFactory, workplace: Workplace) -> Build:
+    """One `dbt build` of the hand-written scenario landing zone (SCENARIO_ZONE), read by the
+    scenario test files. Built in the worker's workplace (dbt's saved parse), then copied out.
+    The dbt unit tests read mocked rows, not this zone: they run in generated_build."""
+
+    def make(directory: Path) -> None:
+        _, database = workplace.restore()
+        result = run_dbt(["build", "--exclude-resource-type", "unit_test"], SCENARIO_ZONE, database)
+        assert result.ok, result.output[-5000:]
+        copy_database(database, directory / "scenarios.duckdb")
+
+    return Build(SCENARIO_ZONE, built_once(tmp_path_factory, "scenarios", make) / "scenarios.duckdb")
 
 
 @pytest.fixture(scope="session")

@@ -29,6 +29,7 @@ from typing import Any
 
 import duckdb
 from conftest import PROJECT_ROOT, QUIET_DBT, copy_project, generate_landing_zone, run_dbt
+from dbt_environment import dbt_environment
 
 MART_SCHEMA = "marts"  # published, on every engine
 BUILD_SCHEMA = "marts_build"  # where the DuckDB reference's marts are built
@@ -372,18 +373,9 @@ def mart_differences(expected: Snapshot, actual: Snapshot, limit: int = 20) -> l
 
 def engine_env(target: str, work_dir: Path, extra: dict[str, str], project: Path = PROJECT_ROOT) -> dict[str, str]:
     """Environment of a dbt / loader process on `target`, with its own target and log dirs."""
-    env = os.environ.copy()
-    env.update(
-        DBT_TARGET=target,
-        DBT_PROFILES_DIR=str(project),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-        DBT_TARGET_PATH=str(work_dir / f"target_{target}"),
-        DBT_LOG_PATH=str(work_dir / f"logs_{target}"),
-        TZ="UTC",
-        **QUIET_DBT,
-    )
-    env.update(extra)
-    return env
+    logs = work_dir / f"logs_{target}"
+    extra = {"TZ": "UTC", **QUIET_DBT, **extra}
+    return dbt_environment(target, project, work_dir / f"target_{target}", logs, extra=extra)
 
 
 def run(

@@ -4,7 +4,8 @@ The use-case methodology is validated on 15-20 accounts whose adoption is known
 (background/use-case-adoption-scoring.txt, "Testing"). Each scenario below is one
 such account (SCN01 .. SCN23, SCN19 being a ping without an account), written in
 the hand-made landing zone `python_tests/scenarios/landing_zone/` (SPEC §2). The
-whole suite needs a single `dbt build` with the default seeds.
+whole suite needs a single `dbt build` with the default seeds (conftest.scenario_build),
+shared with test_scenario_docs_example.py and test_scenario_explanations.py.
 
 Every expected number was derived by hand from SPEC §4-§6 and the default seeds
 *before* the model was run; the derivation sits in each test's docstring.
@@ -27,127 +28,41 @@ which billable key they send.
 from __future__ import annotations
 
 import csv
-import json
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
-import duckdb
 import pytest
-from conftest import Build, Workplace, copy_database, run_dbt
-
-LANDING_ZONE = Path(__file__).resolve().parent / "scenarios" / "landing_zone"
-PROJECT = Path(__file__).resolve().parent.parent
-# The example payload of GitLab's Service Ping documentation, and its landing-zone lines.
-DOCS_EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "service_ping_docs_example.json"
-DOCS_EXAMPLE_PINGS = LANDING_ZONE / "usage_pings" / "2025-06-service-ping-docs-example.ndjson"
-
-JAN, FEB, MAR, APR, MAY, JUN = (date(2025, m, 1) for m in range(1, 7))
-RED, YELLOW, GREEN = 25.0, 63.0, 88.0
-USE_CASES = ("SCM", "CI", "CD", "Security")
-# Accounts with ARR in 2025-06 (every scenario account; SCN19 has no account).
-JUNE_ACCOUNTS = {f"SCN{n:02d}" for n in range(1, 24)} - {"SCN19"}
-
-
-def approx(value: float):
-    return pytest.approx(value, abs=1e-9)
+from conftest import Build
+from scenario_queries import (
+    APR,
+    FEB,
+    GREEN,
+    JAN,
+    JUN,
+    JUNE_ACCOUNTS,
+    LANDING_ZONE,
+    MAR,
+    MAY,
+    RED,
+    USE_CASES,
+    YELLOW,
+    account,
+    account_colors,
+    account_use_cases,
+    alerts,
+    approx,
+    assert_measure,
+    assert_use_case,
+    instance_measures,
+    instance_use_cases,
+)
 
 
 @pytest.fixture(scope="module")
-def build(tmp_path_factory: pytest.TempPathFactory, workplace: Workplace) -> Build:
-    """One `dbt build` of the scenario landing zone (in the session's workplace, then copied into
-    a throwaway DuckDB file). The dbt unit tests read mocked rows, not this zone: they run once,
-    in conftest's generated_build."""
-    _, database = workplace.restore()
-    result = run_dbt(["build", "--exclude-resource-type", "unit_test"], LANDING_ZONE, database)
-    assert result.ok, result.output[-5000:]
-    return Build(LANDING_ZONE, copy_database(database, tmp_path_factory.mktemp("scenarios") / "scenarios.duckdb"))
-
-
-def records(build: Build, sql: str, params: list | None = None) -> list[dict]:
-    with duckdb.connect(str(build.database), read_only=True) as con:
-        cursor = con.execute(sql, params or [])
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def account(build: Build, account_id: str, month: date = JUN) -> dict:
-    rows = records(
-        build,
-        "select * from marts_build.fct_account_platform_adoption where account_id = ? and reporting_month = ?",
-        [account_id, month],
-    )
-    assert len(rows) == 1, rows
-    return rows[0]
-
-
-def account_use_cases(build: Build, account_id: str, month: date = JUN) -> dict[str, dict]:
-    rows = records(
-        build,
-        "select * from marts_build.fct_account_use_case_health where account_id = ? and reporting_month = ?",
-        [account_id, month],
-    )
-    by_use_case = {row["use_case"]: row for row in rows}
-    assert set(by_use_case) == set(USE_CASES) and len(rows) == 4, rows
-    return by_use_case
-
-
-def account_colors(build: Build, account_id: str, month: date = JUN) -> dict[str, str | None]:
-    return {uc: row["use_case_color"] for uc, row in account_use_cases(build, account_id, month).items()}
-
-
-def instance_use_cases(build: Build, uuid: str, month: date = JUN) -> dict[str, dict]:
-    rows = records(
-        build,
-        "select * from marts_build.fct_instance_use_case_health where uuid = ? and reporting_month = ?",
-        [uuid, month],
-    )
-    by_use_case = {row["use_case"]: row for row in rows}
-    assert set(by_use_case) == set(USE_CASES) and len(rows) == 4, rows
-    return by_use_case
-
-
-def instance_measures(build: Build, uuid: str, month: date = JUN) -> dict[str, dict]:
-    rows = records(
-        build,
-        "select * from marts_build.fct_instance_measures where uuid = ? and reporting_month = ?",
-        [uuid, month],
-    )
-    by_measure = {row["measure"]: row for row in rows}
-    assert len(by_measure) == len(rows) == 11, rows
-    return by_measure
-
-
-def alerts(build: Build, account_id: str, subject: str = "use_case") -> set[tuple]:
-    """Use-case alerts of an account, or those of `overall` or `adoption_band`."""
-    condition = "use_case is not null" if subject == "use_case" else "alert_subject = ?"
-    rows = build.query(
-        "select reporting_month, coalesce(use_case, alert_subject), coalesce(previous_color, previous_adoption_band), "
-        f"coalesce(current_color, current_adoption_band), alert_type from marts_build.fct_adoption_alerts "
-        f"where account_id = ? and {condition}",
-        [account_id] if subject == "use_case" else [account_id, subject],
-    )
-    return set(rows)
-
-
-def assert_measure(measures: dict[str, dict], measure: str, value: float | None, score: float | None) -> None:
-    row = measures[measure]
-    if value is None:
-        assert row["measure_value"] is None, (measure, row)
-    else:
-        assert row["measure_value"] == approx(value), (measure, row)
-    assert row["measure_score"] == score, (measure, row)
-    color = {RED: "Red", YELLOW: "Yellow", GREEN: "Green", None: None}[score]
-    assert row["measure_color"] == color, (measure, row)
-
-
-def assert_use_case(row: dict, score: float | None, color: str | None) -> None:
-    if score is None:
-        assert row["use_case_score"] is None, row
-    else:
-        assert row["use_case_score"] == approx(score), row
-    assert row["use_case_color"] == color, row
+def build(scenario_build: Build) -> Build:
+    """The scenario zone's build (conftest.scenario_build: one `dbt build`, shared by the scenario files)."""
+    return scenario_build
 
 
 # --------------------------------------------------------------------------------------
@@ -1030,296 +945,3 @@ def test_arr_by_adoption_band_reconciles_to_arr_monthly_csv(build: Build) -> Non
     for month, total in landed.items():
         assert reported[month][0] == total, month
         assert reported[month][1] == approx(1.0), month
-
-
-# --------------------------------------------------------------------------------------
-# The example payload of GitLab's Service Ping documentation
-# --------------------------------------------------------------------------------------
-
-
-def docs_example_lines() -> list[str]:
-    """The two landing-zone lines made from the documentation's example payload (fixture
-    python_tests/fixtures/service_ping_docs_example.json: GitLab's published key structure
-    with the keys the example elides, values written for this test, and the `id` the
-    receiving service adds, SPEC §2.1; an instance sends none): the payload as it is,
-    and a copy from an instance that sends no license_billable_users (older instances).
-    Both are Non-Production instances of SUB01, so no account score changes."""
-    payload = json.loads(DOCS_EXAMPLE.read_text(encoding="utf-8"))
-    legacy = {key: value for key, value in payload.items() if key != "license_billable_users"}
-    legacy.update(
-        id="8f0c1c2e-docs-example-0002", uuid="0000000-0000-0000-0000-000000000001", hostname="legacy.example.com"
-    )
-    return [json.dumps(ping, separators=(",", ":")) for ping in (payload, legacy)]
-
-
-def catalog_value(payload: dict, paths: list[str]) -> int | None:
-    """SPEC §3, read independently of the SQL: the first path whose value is a non-negative integer."""
-    for path in paths:
-        node: object = payload
-        for key in path.split("."):
-            node = node.get(key) if isinstance(node, dict) else None
-        if isinstance(node, int) and not isinstance(node, bool) and node >= 0:
-            return node
-    return None
-
-
-def catalog_paths() -> dict[str, list[str]]:
-    """metric -> its payload paths in priority order, from the project's metric_catalog seed."""
-    with (PROJECT / "seeds" / "metric_catalog.csv").open(newline="", encoding="utf-8") as handle:
-        rows = sorted(csv.DictReader(handle), key=lambda row: (row["metric"], int(row["priority"])))
-    paths: dict[str, list[str]] = defaultdict(list)
-    for row in rows:
-        paths[row["metric"]].append(row["payload_path"])
-    return dict(paths)
-
-
-def test_docs_example_landing_file_is_made_from_the_fixture() -> None:
-    """The committed landing file is exactly the fixture's two lines (edit the fixture, then
-    write the file with `python python_tests/test_scenarios.py`)."""
-    assert DOCS_EXAMPLE_PINGS.read_text(encoding="utf-8").splitlines() == docs_example_lines()
-
-
-def test_docs_example_payload_parses_every_catalog_metric(build: Build) -> None:
-    """Every catalog metric of the documentation's example lands in its typed column with the
-    value its catalog path holds, read here in Python from the JSON; the example carries every
-    default key, so no metric is missing, and all 11 measures of the instance are scored (an
-    Ultimate subscription, Self-Managed)."""
-    payload = json.loads(DOCS_EXAMPLE.read_text(encoding="utf-8"))
-    paths = catalog_paths()
-    parsed = records(
-        build,
-        "select * from staging.stg_landing__usage_pings where uuid = ?",
-        [payload["uuid"]],
-    )
-    assert len(parsed) == 1, parsed
-    expected = {metric: catalog_value(payload, metric_paths) for metric, metric_paths in paths.items()}
-    assert None not in expected.values(), expected
-    assert {metric: parsed[0][metric] for metric in paths} == expected
-    assert parsed[0]["billable_user_count"] == payload["license_billable_users"] == 90
-    assert parsed[0]["billable_user_count_path_priority"] == 1
-    assert parsed[0]["recorded_at"].isoformat() == "2025-06-20T07:43:54.162000"
-
-    measures = instance_measures(build, payload["uuid"])
-    assert all(row["measure_value"] is not None for row in measures.values()), measures
-
-
-def test_docs_example_without_license_billable_users_falls_back(build: Build) -> None:
-    """The copy without license_billable_users scores billable users from active_user_count
-    (104, priority 2), so its per-user ratios use 104: git operations 45/104."""
-    rows = build.query(
-        "select billable_user_count, billable_user_count_path_priority from staging.stg_landing__usage_pings "
-        "where uuid = '0000000-0000-0000-0000-000000000001'"
-    )
-    assert rows == [(104, 2)]
-    measures = instance_measures(build, "0000000-0000-0000-0000-000000000001")
-    assert_measure(measures, "git_operation_utilization", 45 / 104, GREEN)
-    assert_measure(measures, "license_utilization", 1.04, GREEN)
-
-
-# --------------------------------------------------------------------------------------
-# Explaining a color (issue 12): why, what it takes, what changed
-# --------------------------------------------------------------------------------------
-# Derived by hand from the scenarios above and the default seeds: the next color is the
-# better color of lowest rank at the account's age; the gap is the distance to its bound;
-# for ratios the numerator gap is the least whole number n with value + n / denominator in
-# the next color, the denominator summed over the contributing primary instances
-# (ceil(gap x denominator) for an inclusive bound, floor(...) + 1 for an exclusive one).
-# The limiting measure lifts the use-case score most (weight x (next score - score) / sum of
-# the scored weights); ties go to measure_labels.display_order.
-
-
-def account_measures(build: Build, account_id: str, month: date = JUN) -> dict[str, dict]:
-    rows = records(
-        build,
-        "select * from marts_build.fct_account_measures where account_id = ? and reporting_month = ?",
-        [account_id, month],
-    )
-    by_measure = {row["measure"]: row for row in rows}
-    assert len(by_measure) == len(rows) == 11, rows
-    return by_measure
-
-
-def assert_next_color(row: dict, color: str | None, bound: str | None, inclusive: bool | None, gap, numerator) -> None:
-    assert row["next_color"] == color, row
-    assert row["next_color_threshold"] == (None if bound is None else Decimal(bound)), row
-    assert row["next_color_threshold_inclusive"] is inclusive, row
-    assert row["gap_to_next_color"] == (None if gap is None else approx(gap)), row
-    assert row["numerator_gap_to_next_color"] == numerator, row
-
-
-def test_s03_ci_next_step_at_the_accounts_billable_users(build: Build) -> None:
-    """SCN03 CI 13.25 (Yellow): Green is above 40 (exclusive), gap 40 - 13.25 = 26.75.
-    Both subscriptions contribute; billable users 10 + 20 = 30; 26.75 x 30 = 802.5 builds
-    would only reach 40 -> 803. CI's only weighted measure: Green lifts CI to 88, Green.
-    """
-    row = account_measures(build, "SCN03")["ci_builds_per_billable_user"]
-    assert row["measure_value"] == approx(13.25)
-    assert row["subscriptions_contributing"] == 2
-    assert row["measure_denominator"] == 30
-    assert row["next_color_direction"] == "higher"
-    assert_next_color(row, "Green", "40", False, 26.75, 803)
-
-    ci = account_use_cases(build, "SCN03")["CI"]
-    assert (ci["next_color"], ci["next_color_score_threshold"]) == ("Green", Decimal("75"))
-    assert ci["limiting_measure"] == "ci_builds_per_billable_user"
-    assert (ci["score_if_limiting_measure_improves"], ci["color_if_limiting_measure_improves"]) == (GREEN, "Green")
-    assert ci["next_step"] == (
-        "CI builds per billable user 13.25; above 40 makes CI Green (about 803 more CI builds in 28 days)"
-    )
-
-
-def test_s05_value_on_an_exclusive_bound_is_one_unit_away(build: Build) -> None:
-    """SCN05: the primary inst-05-large, b 60, license 80.
-    CI 60/60 = 1 (Red): Yellow above 2, gap 1, 1 x 60 = 60 builds reach 2 exactly -> 61.
-    License utilization 0.75 is Red at 29 months (<= 0.75); that bracket has no Yellow, so
-    the next color is Green, above 0.75: gap 0, one more billable user of 80 licenses.
-    """
-    measures = account_measures(build, "SCN05")
-    assert_next_color(measures["ci_builds_per_billable_user"], "Yellow", "2", False, 1.0, 61)
-    assert_next_color(measures["license_utilization"], "Green", "0.75", False, 0.0, 1)
-    assert measures["license_utilization"]["measure_denominator"] == 80
-    ci = account_use_cases(build, "SCN05")["CI"]
-    assert (
-        ci["next_step"] == "CI builds per billable user 1; above 2 makes CI Yellow (about 61 more CI builds in 28 days)"
-    )
-
-
-def test_s12_cd_tie_broken_by_display_order(build: Build) -> None:
-    """SCN12 (SaaS, b 40). CD 214/3 = 71.333 (Yellow): deployments_utilization 0.1 and
-    deployments_per_user 5 are Yellow, each lifts CD by 25/3 to Green (79.667); the tie
-    goes to deployments_utilization (display order 6 before 7). Gap 0.12 - 0.1 = 0.02,
-    0.02 x 40 = 0.8 -> 1 user. SCM git 8/40 = 0.2: Green above 0.33, 0.13 x 40 = 5.2 -> 6.
-    user_engagement is missing on SaaS: no next color.
-    """
-    measures = account_measures(build, "SCN12")
-    assert_next_color(measures["deployments_utilization"], "Green", "0.12", False, 0.02, 1)
-    assert_next_color(measures["deployments_per_user_l28d"], "Green", "7", False, 2.0, 81)
-    assert_next_color(measures["successful_deployments_pct"], None, None, None, None, None)
-    assert_next_color(measures["user_engagement"], None, None, None, None, None)
-
-    use_cases = account_use_cases(build, "SCN12")
-    cd = use_cases["CD"]
-    assert cd["limiting_measure"] == "deployments_utilization"
-    assert cd["score_if_limiting_measure_improves"] == approx(239 / 3)
-    assert cd["color_if_limiting_measure_improves"] == "Green"
-    assert cd["next_step"] == (
-        "Deployment utilization (users deploying / billable users) 0.1; above 0.12 makes CD Green "
-        "(about 1 more users deploying in 28 days)"
-    )
-    assert use_cases["SCM"]["next_step"] == (
-        "Git operation utilization (users doing git operations / billable users) 0.2; above 0.33 makes SCM Green "
-        "(about 6 more users doing git operations in 28 days)"
-    )
-
-
-def test_s17_security_gap_counts_ultimate_users_only(build: Build) -> None:
-    """SCN17 Security 63 (Yellow) from inst-17-u alone (b 10): its three measures are
-    Yellow and each lifts Security by 25/3 to 71.333, still Yellow, so the sentence says
-    what the score becomes and what Green needs. Tie -> secure_scanners_utilization
-    (display order 9): at least 0.20 (inclusive), gap 0.1, 0.1 x 10 = 1 user. Counting the
-    Premium instance's 100 users would say 11.
-    """
-    measures = account_measures(build, "SCN17")
-    assert measures["secure_scanners_utilization"]["measure_denominator"] == 10
-    assert_next_color(measures["secure_scanners_utilization"], "Green", "0.2", True, 0.1, 1)
-    assert_next_color(measures["number_of_scanner_types"], "Green", "3", True, 1.0, None)
-    security = account_use_cases(build, "SCN17")["Security"]
-    assert security["limiting_measure"] == "secure_scanners_utilization"
-    assert security["score_if_limiting_measure_improves"] == approx(214 / 3)
-    assert security["color_if_limiting_measure_improves"] == "Yellow"
-    assert security["next_step"] == (
-        "Security scanner utilization (users running scanners / billable users) 0.1; at least 0.2 raises the "
-        "Security score from 63 to 71.333 (Green needs above 75) (about 1 more users running security scanners "
-        "in 28 days)"
-    )
-    assert account_use_cases(build, "SCN17")["CI"]["next_step"] is None  # Green: the best color
-
-
-def test_s09_young_account_and_a_value_on_an_inclusive_red_bound(build: Build) -> None:
-    """SCN09 (2 months old, b 10): license utilization is unscored, so no next color.
-    git 1/10 = 0.1 is Red (<= 0.10): Yellow is above 0.1, gap 0 -> 1 more user.
-    CI 10 (Yellow): Green above 40, gap 30, 30 x 10 = 300 reaches 40 only -> 301.
-    """
-    measures = account_measures(build, "SCN09")
-    assert_next_color(measures["license_utilization"], None, None, None, None, None)
-    assert_next_color(measures["git_operation_utilization"], "Yellow", "0.1", False, 0.0, 1)
-    assert_next_color(measures["ci_builds_per_billable_user"], "Green", "40", False, 30.0, 301)
-    use_cases = account_use_cases(build, "SCN09")
-    assert use_cases["SCM"]["next_step"] == (
-        "Git operation utilization (users doing git operations / billable users) 0.1; above 0.1 makes SCM Yellow "
-        "(about 1 more users doing git operations in 28 days)"
-    )
-    assert use_cases["CD"]["next_step"] is None  # unscored
-
-
-def test_s16_what_changed_month_over_month(build: Build) -> None:
-    """SCN16 (see S16): June SCM 88 against May 25 (up, +63), CI 63 against 88 (down, -25).
-    Overall: Jan, Feb, Apr, May = (0.30*88 + 0.15*25 + 0.15*88)/0.60 = 72.25 (Yellow);
-    Mar, Jun = 81.75 (Green). So the overall color improves in March and June and degrades
-    in April; the platform score stays 1 (band 1) every month: no band alert, trend same.
-    """
-    june = account_use_cases(build, "SCN16", JUN)
-    assert (june["SCM"]["previous_month_score"], june["SCM"]["score_change"], june["SCM"]["trend"]) == (
-        RED,
-        GREEN - RED,
-        "up",
-    )
-    assert (june["CI"]["score_change"], june["CI"]["trend"]) == (YELLOW - GREEN, "down")
-    assert account_use_cases(build, "SCN16", MAY)["SCM"]["trend"] == "same"
-    assert account_use_cases(build, "SCN16", JAN)["SCM"]["trend"] is None
-
-    row = account(build, "SCN16", JUN)
-    assert row["previous_month_overall_product_score"] == approx(72.25)
-    assert row["overall_score_change"] == approx(81.75 - 72.25)
-    assert (row["overall_trend"], row["previous_month_overall_product_color"]) == ("up", "Yellow")
-    assert (row["previous_month_use_cases_adopted"], row["use_cases_adopted_change"]) == (1, 0)
-    assert (row["platform_score_trend"], row["previous_month_adoption_band"]) == ("same", "1")
-
-    assert alerts(build, "SCN16", "overall") == {
-        (MAR, "overall", "Yellow", "Green", "improved"),
-        (APR, "overall", "Green", "Yellow", "degraded"),
-        (JUN, "overall", "Yellow", "Green", "improved"),
-    }
-    assert alerts(build, "SCN16", "adoption_band") == set()
-    csm = build.scalar("select csm_name from marts_build.dim_accounts where account_id = 'SCN16'")
-    assert csm
-    assert {
-        name
-        for (name,) in build.query(
-            "select distinct csm_name from marts_build.fct_adoption_alerts where account_id = 'SCN16'"
-        )
-    } == {csm}
-
-
-def test_account_measures_are_what_the_use_case_scores_are_made_of(build: Build) -> None:
-    """fct_account_measures holds all 11 measures of every account-month, and each
-    account use-case score is the weighted mean (use_case_measures) of its scored measures
-    there: the published values are the ones the rollup scores."""
-    account_months = build.scalar("select count(*) from marts_build.fct_account_platform_adoption")
-    assert build.scalar("select count(*) from marts_build.fct_account_measures") == 11 * account_months
-
-    with open(PROJECT / "seeds" / "use_case_measures.csv", newline="", encoding="utf-8") as handle:
-        weights = {row["measure"]: (row["use_case"], float(row["weight"])) for row in csv.DictReader(handle)}
-    sums: dict[tuple, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for account_id, month, measure, score in build.query(
-        "select account_id, reporting_month, measure, measure_score from marts_build.fct_account_measures "
-        "where measure_score is not null"
-    ):
-        if measure in weights and weights[measure][1] > 0:
-            use_case, weight = weights[measure]
-            sums[(account_id, month, use_case)][0] += weight * score
-            sums[(account_id, month, use_case)][1] += weight
-    published = {
-        (account_id, month, use_case): score
-        for account_id, month, use_case, score in build.query(
-            "select account_id, reporting_month, use_case, use_case_score from marts_build.fct_account_use_case_health "
-            "where use_case_score is not null"
-        )
-    }
-    assert set(published) == set(sums)
-    for key, (weighted, weight) in sums.items():
-        assert published[key] == approx(weighted / weight), key
-
-
-if __name__ == "__main__":
-    DOCS_EXAMPLE_PINGS.write_text("\n".join(docs_example_lines()) + "\n", encoding="utf-8")

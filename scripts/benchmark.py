@@ -56,6 +56,9 @@ from pathlib import Path
 
 import duckdb
 
+sys.path.insert(0, str(Path(__file__).resolve().parent / "lib"))
+from dbt_environment import dbt_environment, serving_path
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 GENERATOR = PROJECT_ROOT / "scripts" / "generate_landing_zone.py"
 ANCHOR = PROJECT_ROOT / "scripts" / "benchmark_anchor.py"
@@ -168,28 +171,14 @@ def measure(args: list[str], env: dict[str, str], cwd: Path, log: Path) -> Run:
     return Run(wall, usage.ru_utime + usage.ru_stime, peak)
 
 
-def serving_path(database: Path) -> Path:
-    return database.with_name(f"{database.stem}_serving.duckdb")
-
-
 def disk_bytes(database: Path) -> int:
     """A DuckDB file on disk, with its write-ahead log if one is left."""
     return sum(path.stat().st_size for path in (database, Path(f"{database}.wal")) if path.exists())
 
 
 def dbt_env(raw_path: Path, database: Path, target_path: Path) -> dict[str, str]:
-    env = os.environ.copy()
-    env.update(
-        ADOPTION_RAW_PATH=str(raw_path),
-        DBT_DUCKDB_PATH=str(database),
-        ADOPTION_SERVING_PATH=str(serving_path(database)),
-        DBT_PROFILES_DIR=str(PROJECT_ROOT),
-        DBT_TARGET="duckdb",
-        DBT_TARGET_PATH=str(target_path),
-        DBT_LOG_PATH=str(target_path / "logs"),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-    )
-    return env
+    logs = target_path / "logs"
+    return dbt_environment("duckdb", PROJECT_ROOT, target_path, logs, raw_path=raw_path, database=database)
 
 
 def dbt_build(env: dict[str, str], target_path: Path, log: Path, with_unit_tests: bool) -> Run:
