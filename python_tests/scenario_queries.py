@@ -51,14 +51,19 @@ def account(build: Build, account_id: str, month: date = JUN) -> dict:
     return rows[0]
 
 
+def month_rows(build: Build, mart: str, entity: tuple[str, str], month: date, key: str, count: int) -> dict[str, dict]:
+    """The `count` rows of one entity-month of a mart (`entity`: column, value), by `key`."""
+    column, value = entity
+    sql = f"select * from marts_build.{mart} where {column} = ? and reporting_month = ?"
+    rows = records(build, sql, [value, month])
+    by_key = {row[key]: row for row in rows}
+    assert len(by_key) == len(rows) == count, rows
+    return by_key
+
+
 def account_use_cases(build: Build, account_id: str, month: date = JUN) -> dict[str, dict]:
-    rows = records(
-        build,
-        "select * from marts_build.fct_account_use_case_health where account_id = ? and reporting_month = ?",
-        [account_id, month],
-    )
-    by_use_case = {row["use_case"]: row for row in rows}
-    assert set(by_use_case) == set(USE_CASES) and len(rows) == 4, rows
+    by_use_case = month_rows(build, "fct_account_use_case_health", ("account_id", account_id), month, "use_case", 4)
+    assert set(by_use_case) == set(USE_CASES), by_use_case
     return by_use_case
 
 
@@ -66,26 +71,18 @@ def account_colors(build: Build, account_id: str, month: date = JUN) -> dict[str
     return {uc: row["use_case_color"] for uc, row in account_use_cases(build, account_id, month).items()}
 
 
+def account_measures(build: Build, account_id: str, month: date = JUN) -> dict[str, dict]:
+    return month_rows(build, "fct_account_measures", ("account_id", account_id), month, "measure", 11)
+
+
 def instance_use_cases(build: Build, uuid: str, month: date = JUN) -> dict[str, dict]:
-    rows = records(
-        build,
-        "select * from marts_build.fct_instance_use_case_health where uuid = ? and reporting_month = ?",
-        [uuid, month],
-    )
-    by_use_case = {row["use_case"]: row for row in rows}
-    assert set(by_use_case) == set(USE_CASES) and len(rows) == 4, rows
+    by_use_case = month_rows(build, "fct_instance_use_case_health", ("uuid", uuid), month, "use_case", 4)
+    assert set(by_use_case) == set(USE_CASES), by_use_case
     return by_use_case
 
 
 def instance_measures(build: Build, uuid: str, month: date = JUN) -> dict[str, dict]:
-    rows = records(
-        build,
-        "select * from marts_build.fct_instance_measures where uuid = ? and reporting_month = ?",
-        [uuid, month],
-    )
-    by_measure = {row["measure"]: row for row in rows}
-    assert len(by_measure) == len(rows) == 11, rows
-    return by_measure
+    return month_rows(build, "fct_instance_measures", ("uuid", uuid), month, "measure", 11)
 
 
 def alerts(build: Build, account_id: str, subject: str = "use_case") -> set[tuple]:

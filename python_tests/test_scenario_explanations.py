@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -22,10 +21,10 @@ from scenario_queries import (
     RED,
     YELLOW,
     account,
+    account_measures,
     account_use_cases,
     alerts,
     approx,
-    records,
 )
 
 
@@ -45,17 +44,6 @@ def build(scenario_build: Build) -> Build:
 # (ceil(gap x denominator) for an inclusive bound, floor(...) + 1 for an exclusive one).
 # The limiting measure lifts the use-case score most (weight x (next score - score) / sum of
 # the scored weights); ties go to measure_labels.display_order.
-
-
-def account_measures(build: Build, account_id: str, month: date = JUN) -> dict[str, dict]:
-    rows = records(
-        build,
-        "select * from marts_build.fct_account_measures where account_id = ? and reporting_month = ?",
-        [account_id, month],
-    )
-    by_measure = {row["measure"]: row for row in rows}
-    assert len(by_measure) == len(rows) == 11, rows
-    return by_measure
 
 
 def assert_next_color(row: dict, color: str | None, bound: str | None, inclusive: bool | None, gap, numerator) -> None:
