@@ -21,7 +21,10 @@ For each size (accounts x months) the script:
    by scripts/compare_marts.py);
 4. lands the next month in ``live/`` (copies its ping file, replaces the CSVs) and runs the
    scheduled job again on the same database: the incremental run;
-5. deletes the generated data and the database.
+5. moves that database aside and builds the same ``months + 1`` months from nothing, at the same
+   path (dbt's saved parse holds): the full build the rerun stands in for, on the same data. A
+   rerun is compared with it (the first full build has one month less to score);
+6. deletes the generated data and the databases.
 
 Each build, the anchor's too, is measured for wall time, CPU time (user + system of the command
 and its children) and peak memory: the peak RSS (VmHWM) of the whole process tree, polled from
@@ -99,6 +102,7 @@ class SizeResult:
     parse_s: float
     full: Run
     incremental: Run
+    full_same_months: Run  # a full build of the incremental run's landing zone, from nothing
     mart_rows_full: dict[str, int]
     mart_rows_incremental: dict[str, int]
     mart_rows_anchor: dict[str, int]
@@ -287,6 +291,10 @@ def benchmark_size(accounts: int, args: argparse.Namespace, workdir: Path) -> Si
     incremental = dbt_build(env, target_path, log / "incremental.log", args.with_unit_tests)
     rows_incremental = mart_rows(database)
     say(f"  incremental build (+{new_lines:,} lines): {incremental.wall_s:.1f} s")
+    for path in (database, serving_path(database)):
+        path.rename(path.with_name(f"incremental_{path.name}"))
+    full_same_months = dbt_build(env, target_path, log / "full_same_months.log", args.with_unit_tests)
+    say(f"  full build of the same {args.months + 1} months: {full_same_months.wall_s:.1f} s")
     result = SizeResult(
         accounts=accounts,
         months=args.months,
@@ -297,6 +305,7 @@ def benchmark_size(accounts: int, args: argparse.Namespace, workdir: Path) -> Si
         parse_s=parse.wall_s,
         full=full,
         incremental=incremental,
+        full_same_months=full_same_months,
         mart_rows_full=rows_full,
         mart_rows_incremental=rows_incremental,
         mart_rows_anchor=rows_anchor,
@@ -367,6 +376,24 @@ def report(results: list[SizeResult], fixed: Run | None, args: argparse.Namespac
             f"| {r.new_month_lines:,} | {r.incremental.wall_s:.1f} | {r.incremental.wall_s / r.full.wall_s:.0%} "
             f"| {r.incremental.cpu_s:.1f} | {gib(r.incremental.peak_rss_bytes)} "
             f"| {sum(r.mart_rows_incremental.values()):,} |"
+        )
+    parse = "stg_landing__usage_pings_parsed"
+    lines += [
+        "",
+        f"The rerun against what it stands in for, a full build of the same {args.months + 1} months from nothing "
+        "(the first full build scores one month less), and the ping parse in each (node seconds):",
+        "",
+        f"| accounts | incremental (s) | full build of the same months (s) | incremental ÷ that | its peak (GiB) "
+        f"| {parse}: incremental / from nothing (s) |",
+        "|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        same = r.full_same_months
+        share = r.incremental.wall_s / same.wall_s
+        lines.append(
+            f"| {r.accounts:,} | {r.incremental.wall_s:.1f} | {same.wall_s:.1f} | {share:.0%} "
+            f"| {gib(same.peak_rss_bytes)} | {r.incremental.model_seconds.get(parse, 0):.1f} / "
+            f"{same.model_seconds.get(parse, 0):.1f} |"
         )
     lines += ["", "The anchor, measured the same way:", ""]
     lines += [
@@ -479,8 +506,9 @@ def targets(results: list[SizeResult]) -> list[str]:
         ratio = by_size[40_000].full.wall_s / by_size[10_000].full.wall_s
         rows.append(("40,000 ÷ 10,000 full-build wall <= 4.2", f"{ratio:.2f}", ratio <= 4.2))
     for r in results:
-        share = r.incremental.wall_s / r.full.wall_s
-        rows.append((f"rerun after one more month <= a full build ({r.accounts:,})", f"{share:.0%}", share <= 1))
+        share = r.incremental.wall_s / r.full_same_months.wall_s
+        target = f"rerun after one more month <= a full build of the same months ({r.accounts:,})"
+        rows.append((target, f"{share:.0%}", share <= 1))
     if not rows:
         return []
     lines = ["## Targets", "", "| target | measured | met |", "|---|---:|---|"]
