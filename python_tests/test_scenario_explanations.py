@@ -37,7 +37,7 @@ def build(scenario_build: Build) -> Build:
 # --------------------------------------------------------------------------------------
 # Explaining a color (issue 12): why, what it takes, what changed
 # --------------------------------------------------------------------------------------
-# Derived by hand from the scenarios above and the default seeds: the next color is the
+# Derived by hand from the scenarios (test_scenarios.py) and the default seeds: the next color is the
 # better color of lowest rank at the account's age; the gap is the distance to its bound;
 # for ratios the numerator gap is the least whole number n with value + n / denominator in
 # the next color, the denominator summed over the contributing primary instances
