@@ -166,6 +166,9 @@ def render(con: duckdb.DuckDBPyConnection, raw_path: Path, build_id: str) -> str
         next_step=next_step,
         next_step_columns=", ".join(f"h.{column}" for column in NEXT_STEP_COLUMNS),
         build_id=build_id,
+        first_open_month=(started - dt.timedelta(days=float(project_vars["month_complete_grace_days"]))).strftime(
+            "%Y-%m-01"
+        ),
     )
 
 

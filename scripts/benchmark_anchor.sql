@@ -488,15 +488,18 @@ from (
 create schema marts;
 
 create table marts.fct_instance_measures as
-select s.entity_id as uuid, s.reporting_month, s.measure, s.use_case, i.license_subscription_id as subscription_id,
+select s.entity_id as uuid, s.reporting_month, s.measure, s.use_case,
+    cast(u.display_order as integer) as use_case_display_order, i.license_subscription_id as subscription_id,
     i.account_id, s.measure_value, cast(s.measure_score as integer) as measure_score, s.measure_color,
     s.is_applicable, i.is_excluded, i.exclusion_reason, '{build_id}' as build_id
 from measure_scores as s
 inner join instance_months as i on s.entity_id = i.uuid and s.reporting_month = i.reporting_month
+left join use_cases as u on s.use_case = u.use_case
 where s.entity_type = 'instance';
 
 create table marts.fct_instance_use_case_health as
-select h.entity_id as uuid, h.reporting_month, h.component as use_case, i.license_subscription_id as subscription_id,
+select h.entity_id as uuid, h.reporting_month, h.component as use_case,
+    cast(h.display_order as integer) as use_case_display_order, i.license_subscription_id as subscription_id,
     i.account_id, i.product_tier, i.delivery_type, i.instance_type, i.billable_user_count,
     h.score as use_case_score, h.color as use_case_color, h.is_adopted, cast(h.inputs_scored as integer) as measures_scored,
     p.uuid is not null as is_primary_instance, p.selection_basis as primary_instance_basis,
@@ -523,7 +526,8 @@ with latest_reasons as (
         partition by h.entity_id, h.reporting_month, h.component order by r.updated_at desc nulls last, r.reason
     ) = 1
 )
-select h.entity_id as account_id, h.reporting_month, h.component as use_case, h.score as use_case_score,
+select h.entity_id as account_id, h.reporting_month, h.reporting_month < date '{first_open_month}' as is_month_complete,
+    h.component as use_case, cast(h.display_order as integer) as use_case_display_order, h.score as use_case_score,
     h.color as use_case_color, cast(h.color_rank as integer) as use_case_color_rank, h.effective_color,
     h.is_overridden, h.override_reason, h.effective_is_adopted as is_adopted,
     cast(h.inputs_scored as integer) as measures_scored, y.previous_month_color, y.color_3_months_ago,
@@ -539,7 +543,8 @@ left join latest_reasons as r
 where h.entity_type = 'account';
 
 create table marts.fct_account_measures as
-select c.entity_id as account_id, c.reporting_month, c.measure, c.use_case, c.measure_label,
+select c.entity_id as account_id, c.reporting_month, c.reporting_month < date '{first_open_month}' as is_month_complete,
+    c.measure, c.use_case, cast(u.display_order as integer) as use_case_display_order, c.measure_label,
     cast(c.account_age_months as integer) as account_age_months, c.measure_value,
     cast(c.measure_score as integer) as measure_score, c.measure_color,
     cast(c.subscriptions_contributing as integer) as subscriptions_contributing,
@@ -551,10 +556,12 @@ from measure_scores as c
 left join measure_scores as p
     on p.entity_type = 'account' and c.entity_id = p.entity_id and c.measure = p.measure
     and p.reporting_month = c.reporting_month - interval 1 month
+left join use_cases as u on c.use_case = u.use_case
 where c.entity_type = 'account';
 
 create table marts.fct_account_platform_adoption as
-select account_id, reporting_month, cast(total_arr as decimal(18, 2)) as total_arr,
+select account_id, reporting_month, reporting_month < date '{first_open_month}' as is_month_complete,
+    cast(total_arr as decimal(18, 2)) as total_arr,
     cast(base_products_arr as decimal(18, 2)) as base_products_arr,
     cast(base_products_arr_reporting_usage as decimal(18, 2)) as base_products_arr_reporting_usage,
     pct_arr_reporting_usage, has_ultimate_arr, cast(subscription_count as integer) as subscription_count,
@@ -585,7 +592,8 @@ running as (
     ) as running_arr
     from shares
 )
-select reporting_month, adoption_band, cast(display_order as integer) as adoption_band_order,
+select reporting_month, reporting_month < date '{first_open_month}' as is_month_complete, adoption_band,
+    cast(display_order as integer) as adoption_band_order,
     cast(account_count as integer) as account_count,
     cast(round(running_arr, 2) - round(running_arr - exact_arr, 2) as decimal(18, 2)) as arr, pct_of_arr,
     case when not is_no_data_band then sum(case when is_no_data_band then 0 else pct_of_arr end) over (
@@ -606,7 +614,7 @@ create table marts.fct_adoption_alerts as
 with changes as (
     select c.entity_id as account_id, c.reporting_month, c.component as alert_subject,
         case when c.component_type = 'use_case' then c.component end as use_case,
-        y.previous_month_effective_color as previous_color, c.effective_color as current_color,
+        cast(c.display_order as integer) as use_case_display_order, y.previous_month_effective_color as previous_color, c.effective_color as current_color,
         cast(null as varchar) as previous_adoption_band, cast(null as varchar) as current_adoption_band,
         case when c.effective_color_rank < y.previous_month_effective_color_rank then 'degraded'
             when c.component_type = 'use_case' and c.effective_is_adopted
@@ -619,7 +627,7 @@ with changes as (
         on c.entity_id = y.account_id and c.reporting_month = y.reporting_month and c.component = y.component
     where c.entity_type = 'account' and c.effective_color is not null and y.previous_month_effective_color is not null
     union all
-    select account_id, reporting_month, 'adoption_band', null, null, null, previous_month_adoption_band,
+    select account_id, reporting_month, 'adoption_band', null, null, null, null, previous_month_adoption_band,
         adoption_band,
         case when adoption_band_order < previous_month_adoption_band_order then 'degraded'
             when adoption_band_order > previous_month_adoption_band_order then 'improved' end,
@@ -627,7 +635,8 @@ with changes as (
     from platform
     where not is_no_data_band and not previous_month_is_no_data_band
 )
-select c.*, a.csm_name, '{build_id}' as build_id
+select c.account_id, c.reporting_month, c.reporting_month < date '{first_open_month}' as is_month_complete,
+    c.* exclude (account_id, reporting_month), a.csm_name, '{build_id}' as build_id
 from changes as c
 left join accounts as a using (account_id)
 where c.alert_type is not null;
@@ -659,7 +668,8 @@ unpivoted as (
     select reporting_month, accepted_pings, unnest([{path_rows}], recursive := true)
     from monthly
 )
-select reporting_month, metric, priority, payload_path, pings_supplied, pings_without_value, accepted_pings,
+select reporting_month, metric, priority, payload_path, pings_supplied,
+    pings_without_value as metric_pings_without_value, accepted_pings as month_accepted_pings,
     '{build_id}' as build_id
 from unpivoted;
 
@@ -725,9 +735,12 @@ issues as (
     left join latest_health as h on r.account_id = h.account_id and r.use_case = h.use_case
     where r.updated_at is null
 )
-select i.*, a.csm_name, '{build_id}' as build_id
+select i.account_id, i.reporting_month as account_latest_month, i.use_case,
+    cast(u.display_order as integer) as use_case_display_order, i.use_case_color, i.lack_of_adoption_reason,
+    i.issue_type, a.csm_name, '{build_id}' as build_id
 from issues as i
-left join accounts as a using (account_id);
+left join accounts as a using (account_id)
+left join use_cases as u using (use_case);
 
 create table marts.dq_unrecognized_values as
 with arr as (

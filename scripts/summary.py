@@ -33,7 +33,24 @@ def main() -> int:
     print(" (" + ", ".join(f"{reason} {n}" for reason, n in rejected) + ")" if rejected else "")
     print(f"Accepted pings without a known subscription (scored per instance only): {unattributed:,}")
 
-    month = con.execute("select max(reporting_month) from marts.rpt_arr_by_adoption_band").fetchone()[0]
+    # Headline figures use the latest complete month (SPEC §1); a month still in
+    # progress is published too, and only named here, labelled as open.
+    month, open_months = con.execute(
+        """
+        select
+            max(reporting_month) filter (where is_month_complete),
+            list(distinct reporting_month order by reporting_month) filter (where not is_month_complete)
+        from marts.rpt_arr_by_adoption_band
+        """
+    ).fetchone()
+    if open_months:
+        print(
+            "\nOpen month(s), published but not complete (is_month_complete = false): "
+            + ", ".join(f"{m:%B %Y}" for m in open_months)
+        )
+    if month is None:
+        print("\nNo complete month yet: every published month is still open.")
+        return 0
     rows = con.execute(
         """
         select adoption_band, account_count, arr, pct_of_arr
@@ -43,7 +60,7 @@ def main() -> int:
         """,
         [month],
     ).fetchall()
-    print(f"\nARR by platform adoption band, {month:%B %Y}")
+    print(f"\nARR by platform adoption band, {month:%B %Y} (the latest complete month)")
     print(f"{'band':<8} {'accounts':>9} {'ARR (USD)':>16} {'share':>7}")
     for band, accounts, arr, share in rows:
         print(f"{band:<8} {accounts:>9,} {arr:>16,.2f} {(share or 0):>7.1%}")
@@ -55,7 +72,8 @@ def main() -> int:
         "group by 1 order by 2 desc",
         [month],
     ).fetchall()
-    print(f"\nAlerts for CSMs, {month:%B %Y}: " + (", ".join(f"{kind} {n:,}" for kind, n in alerts) or "none"))
+    shown = ", ".join(f"{kind} {n:,}" for kind, n in alerts) or "none"
+    print(f"\nAlerts for CSMs, {month:%B %Y} (the latest complete month): {shown}")
     steps = con.execute(
         """
         select health.account_id, health.use_case, health.use_case_color, health.next_step
@@ -63,7 +81,7 @@ def main() -> int:
         inner join marts.fct_account_platform_adoption as platform
             on health.account_id = platform.account_id and health.reporting_month = platform.reporting_month
         where health.reporting_month = ? and health.next_step is not null
-        order by platform.total_arr desc, health.account_id, health.use_case
+        order by platform.total_arr desc, health.account_id, health.use_case_display_order
         limit 3
         """,
         [month],

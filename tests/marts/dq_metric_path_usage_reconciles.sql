@@ -35,8 +35,8 @@ by_metric as (
     select
         reporting_month,
         metric,
-        max(accepted_pings) as accepted_pings,
-        max(pings_without_value) + sum(pings_supplied) as accounted_pings
+        max(month_accepted_pings) as accepted_pings,
+        max(metric_pings_without_value) + sum(pings_supplied) as accounted_pings
     from usage
     group by reporting_month, metric
 

@@ -14,13 +14,21 @@ measures as (
 
 ),
 
+use_cases as (
+
+    select * from {{ ref('int_methodology__use_cases') }}
+
+),
+
 final as (
 
     select
         current_month.entity_id as account_id,
         current_month.reporting_month,
+        {{ is_month_complete('current_month.reporting_month') }} as is_month_complete,
         current_month.measure,
         current_month.use_case,
+        cast(use_cases.display_order as integer) as use_case_display_order,
         current_month.measure_label,
         cast(current_month.account_age_months as integer) as account_age_months,
         current_month.measure_value,
@@ -40,6 +48,8 @@ final as (
     from measures as current_month
     left join measures as previous_month
         on {{ months_earlier('current_month', 'previous_month', ['entity_id', 'measure']) }}
+    left join use_cases
+        on current_month.use_case = use_cases.use_case
 
 )
 

@@ -11,6 +11,7 @@ final as (
     select
         account_id,
         reporting_month,
+        {{ is_month_complete('reporting_month') }} as is_month_complete,
         -- ARR is exact below the marts; each account's is rounded to the cent here.
         cast(total_arr as {{ var('published_arr_type') }}) as total_arr,
         cast(base_products_arr as {{ var('published_arr_type') }}) as base_products_arr,

@@ -25,6 +25,7 @@ with_history as (
         current_month.entity_id as account_id,
         current_month.reporting_month,
         current_month.health_component as use_case,
+        current_month.display_order as use_case_display_order,
         current_month.score as use_case_score,
         current_month.color as use_case_color,
         current_month.color_rank as use_case_color_rank,
@@ -74,7 +75,9 @@ final as (
     select
         with_history.account_id,
         with_history.reporting_month,
+        {{ is_month_complete('with_history.reporting_month') }} as is_month_complete,
         with_history.use_case,
+        cast(with_history.use_case_display_order as integer) as use_case_display_order,
         with_history.use_case_score,
         with_history.use_case_color,
         cast(with_history.use_case_color_rank as integer) as use_case_color_rank,

@@ -49,6 +49,7 @@ color_changes as (
         case
             when current_month.health_component_type = 'use_case' then current_month.health_component
         end as use_case,
+        current_month.display_order as use_case_display_order,
         history.previous_month_effective_color as previous_color,
         current_month.effective_color as current_color,
         cast(null as {{ var('string_type')[target.type] }}) as previous_adoption_band,
@@ -82,6 +83,7 @@ band_changes as (
         reporting_month,
         'adoption_band' as alert_subject,
         cast(null as {{ var('string_type')[target.type] }}) as use_case,
+        cast(null as integer) as use_case_display_order,
         cast(null as {{ var('string_type')[target.type] }}) as previous_color,
         cast(null as {{ var('string_type')[target.type] }}) as current_color,
         previous_month_adoption_band as previous_adoption_band,
@@ -114,8 +116,10 @@ final as (
     select
         changes.account_id,
         changes.reporting_month,
+        {{ is_month_complete('changes.reporting_month') }} as is_month_complete,
         changes.alert_subject,
         changes.use_case,
+        cast(changes.use_case_display_order as integer) as use_case_display_order,
         changes.previous_color,
         changes.current_color,
         changes.previous_adoption_band,

@@ -39,6 +39,12 @@ account_owners as (
 
 ),
 
+use_cases as (
+
+    select * from {{ ref('int_methodology__use_cases') }}
+
+),
+
 latest_months as (
 
     select
@@ -155,15 +161,25 @@ issues as (
 
 ),
 
--- Each issue names the account's CSM so it can be routed.
+-- Each issue names the account's CSM so it can be routed. The month is each
+-- account's own latest month with ARR, named so: a calendar-month filter on
+-- it would drop the accounts that churned earlier.
 final as (
 
     select
-        issues.*,
+        issues.account_id,
+        issues.reporting_month as account_latest_month,
+        issues.use_case,
+        cast(use_cases.display_order as integer) as use_case_display_order,
+        issues.use_case_color,
+        issues.lack_of_adoption_reason,
+        issues.issue_type,
         account_owners.csm_name
     from issues
     left join account_owners
         on issues.account_id = account_owners.account_id
+    left join use_cases
+        on issues.use_case = use_cases.use_case
 
 )
 

@@ -93,6 +93,7 @@ final as (
 
     select
         reporting_month,
+        {{ is_month_complete('reporting_month') }} as is_month_complete,
         adoption_band,
         cast(display_order as integer) as adoption_band_order,
         cast(account_count as integer) as account_count,

@@ -15,8 +15,10 @@ final as (
         priority,
         payload_path,
         pings_supplied,
-        pings_without_value,
-        accepted_pings
+        -- Figures of the metric and of the month, repeated on each path row:
+        -- named so, since a sum over paths would count them several times.
+        pings_without_value as metric_pings_without_value,
+        accepted_pings as month_accepted_pings
     from metric_path_usage
 
 )

@@ -13,6 +13,12 @@ instance_months as (
 
 ),
 
+use_cases as (
+
+    select * from {{ ref('int_methodology__use_cases') }}
+
+),
+
 final as (
 
     select
@@ -20,6 +26,7 @@ final as (
         measure_scores.reporting_month,
         measure_scores.measure,
         measure_scores.use_case,
+        cast(use_cases.display_order as integer) as use_case_display_order,
         instance_months.license_subscription_id as subscription_id,
         instance_months.account_id,
         measure_scores.measure_value,
@@ -32,6 +39,8 @@ final as (
     inner join instance_months
         on measure_scores.entity_id = instance_months.uuid
         and measure_scores.reporting_month = instance_months.reporting_month
+    left join use_cases
+        on measure_scores.use_case = use_cases.use_case
 
 )
 

@@ -39,6 +39,7 @@ final as (
         use_case_health.entity_id as uuid,
         use_case_health.reporting_month,
         use_case_health.health_component as use_case,
+        cast(use_case_health.display_order as integer) as use_case_display_order,
         instance_months.license_subscription_id as subscription_id,
         instance_months.account_id,
         instance_months.product_tier,
