@@ -69,6 +69,7 @@ FILE_SECONDS = {
     "test_recipes.py": 82,
     "test_hostile_landing_zone.py": 78,
     "test_engines_postgres.py": 42,
+    "test_complete_months.py": 70,
     "test_scenarios.py": 20,
     "test_scenario_explanations.py": 4,
     "test_scenario_docs_example.py": 2,
