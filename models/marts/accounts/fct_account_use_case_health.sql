@@ -19,6 +19,14 @@ reasons as (
 
 ),
 
+-- The account's ARR in the month: the weight of ARR-weighted adoption rates
+-- (the semantic layer's metrics, _accounts__semantic.yml).
+account_months as (
+
+    select * from {{ ref('int_account_months') }}
+
+),
+
 with_history as (
 
     select
@@ -93,13 +101,17 @@ final as (
         {{ trend('with_history.score_change') }} as trend,
         {{ next_step_columns('with_history') }},
         reasons_as_of_month.reason as lack_of_adoption_reason,
-        reasons_as_of_month.is_accepted_reason as is_lack_of_adoption_reason_accepted
+        reasons_as_of_month.is_accepted_reason as is_lack_of_adoption_reason_accepted,
+        cast(account_months.total_arr as {{ var('published_arr_type') }}) as total_arr
     from with_history
     left join reasons_as_of_month
         on with_history.account_id = reasons_as_of_month.account_id
         and with_history.reporting_month = reasons_as_of_month.reporting_month
         and with_history.use_case = reasons_as_of_month.use_case
         and reasons_as_of_month.recency_rank = 1
+    left join account_months
+        on with_history.account_id = account_months.account_id
+        and with_history.reporting_month = account_months.reporting_month
 
 )
 

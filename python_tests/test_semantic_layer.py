@@ -1,0 +1,290 @@
+"""The semantic layer (models/marts/accounts/_accounts__semantic.yml, docs/metrics.md): `mf`
+over the published file through the read-only `serving` target, as a BI user runs it.
+
+One `dbt parse` (DBT_TARGET=serving) in a copy of the project writes the semantic manifest
+where `mf` reads it (`<project>/target/semantic_manifest.json`; mf ignores DBT_TARGET_PATH);
+then `mf validate-configs`, and `mf query` per group of metrics and per saved query, each
+compared with the same figures computed in SQL directly on the published marts. The build
+database path points into a directory that does not exist: the serving target never opens it.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from conftest import QUIET_DBT, WITH_ARTIFACTS, Build, copy_project, query, serving_path
+from dbt_environment import dbt_environment
+from semantic_layer import SemanticLayer, assert_same, cell, from_sql
+
+PLATFORM_SUCCESS_BAND = "3+"  # docs/methodology.md: what the business calls successful platform adoption
+
+
+@pytest.fixture(scope="module")
+def semantic(generated_build: Build, tmp_path_factory: pytest.TempPathFactory) -> SemanticLayer:
+    root = tmp_path_factory.mktemp("semantic")
+    project = copy_project(root / "project")
+    env = dbt_environment(
+        "serving",
+        project,
+        project / "target",
+        root / "logs",
+        extra={
+            **QUIET_DBT,
+            **WITH_ARTIFACTS,
+            "ADOPTION_SERVING_PATH": str(serving_path(generated_build.database)),
+            # Never opened: the serving target reads the published file only.
+            "DBT_DUCKDB_PATH": str(root / "no_such_directory" / "adoption.duckdb"),
+        },
+    )
+    layer = SemanticLayer(project, env)
+    layer.parse()
+    return layer
+
+
+@pytest.fixture(scope="module")
+def published(generated_build: Build) -> Path:
+    """The published file the serving target attaches."""
+    return serving_path(generated_build.database)
+
+
+def test_the_serving_target_names_the_published_marts(semantic: SemanticLayer) -> None:
+    relations = {model["name"]: model["node_relation"] for model in semantic.manifest["semantic_models"]}
+    assert relations, "no semantic model"
+    for relation in relations.values():
+        assert (relation["database"], relation["schema_name"]) == ("published", "marts"), relation
+    assert not (semantic.project / "target" / "no_such_directory").exists()
+
+
+def test_validate_configs(semantic: SemanticLayer) -> None:
+    result = semantic.mf("validate-configs")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    assert "ERRORS: 0" in output and "✖" not in output, output[-3000:]
+
+
+# The quarter of a month, and the last month of each quarter that has data: ARR is a balance,
+# so a quarter's ARR is its last month's, never the sum of its months.
+QUARTER_END = """
+    quarter_end as (
+        select date_trunc('quarter', reporting_month) as quarter, max(reporting_month) as reporting_month
+        from marts.{mart}
+        group by 1
+    )"""
+
+USE_CASES = """
+    with
+    {quarter_end},
+    use_cases as (
+        select health.*, accounts.total_arr as account_arr
+        from marts.fct_account_use_case_health as health
+        inner join marts.fct_account_platform_adoption as accounts using (account_id, reporting_month)
+    )
+    select
+        {period},
+        use_case,
+        count(*),
+        sum(case when is_adopted then 1 else 0 end),
+        sum(case when is_adopted then 1 else 0 end) / count(*),
+        sum(account_arr),
+        sum(case when is_adopted then account_arr else 0 end),
+        sum(case when is_adopted then account_arr else 0 end) / nullif(sum(account_arr), 0),
+        sum(case when is_overridden then 1 else 0 end)
+    from use_cases
+    inner join quarter_end using (reporting_month)
+    group by 1, 2
+"""
+USE_CASE_METRICS = [
+    "use_case_accounts",
+    "use_case_adopted_accounts",
+    "use_case_adoption_rate",
+    "use_case_arr",
+    "use_case_adopted_arr",
+    "use_case_arr_adoption_rate",
+    "overrides_in_force",
+]
+
+# (metrics, group-by, SQL on the published marts giving the group columns then the metrics).
+CASES = {
+    "arr_and_accounts_by_month_and_band": (
+        ["arr", "accounts", "pct_of_arr"],
+        ["metric_time__month", "adoption_band"],
+        """
+        select band.reporting_month, band.adoption_band, accounts.arr, accounts.accounts, band.pct_of_arr
+        from marts.rpt_arr_by_adoption_band as band
+        left join (
+            select reporting_month, adoption_band, sum(total_arr) as arr, count(*) as accounts
+            from marts.fct_account_platform_adoption
+            group by 1, 2
+        ) as accounts using (reporting_month, adoption_band)
+        """,
+    ),
+    "accounts_by_quarter_and_segment": (
+        ["arr", "accounts", "base_products_arr", "base_products_arr_reporting_usage", "pct_arr_reporting_usage"],
+        ["metric_time__quarter", "account__sales_segment"],
+        f"""
+        with {QUARTER_END.format(mart="fct_account_platform_adoption")}
+        select
+            quarter_end.quarter,
+            dim.sales_segment,
+            sum(fact.total_arr),
+            count(*),
+            sum(fact.base_products_arr),
+            sum(fact.base_products_arr_reporting_usage),
+            sum(fact.base_products_arr_reporting_usage) / nullif(sum(fact.base_products_arr), 0)
+        from marts.fct_account_platform_adoption as fact
+        inner join quarter_end using (reporting_month)
+        left join marts.dim_accounts as dim using (account_id)
+        group by 1, 2
+        """,
+    ),
+    "use_cases_by_month": (
+        USE_CASE_METRICS,
+        ["metric_time__month", "use_case"],
+        USE_CASES.format(
+            quarter_end=QUARTER_END.format(mart="fct_account_use_case_health"),
+            period="reporting_month",
+        ).replace("inner join quarter_end using (reporting_month)", ""),
+    ),
+    "use_cases_by_quarter": (
+        USE_CASE_METRICS,
+        ["metric_time__quarter", "use_case"],
+        USE_CASES.format(quarter_end=QUARTER_END.format(mart="fct_account_use_case_health"), period="quarter"),
+    ),
+    "alerts_by_month_subject_and_type": (
+        ["alerts"],
+        ["metric_time__month", "adoption_alert__alert_subject", "adoption_alert__alert_type"],
+        "select reporting_month, alert_subject, alert_type, count(*) from marts.fct_adoption_alerts group by 1, 2, 3",
+    ),
+    # Alerts are events: a quarter's are the sum of its months'.
+    "alerts_by_quarter_and_csm": (
+        ["alerts"],
+        ["metric_time__quarter", "account__csm_name"],
+        """
+        select date_trunc('quarter', alerts.reporting_month), dim.csm_name, count(*)
+        from marts.fct_adoption_alerts as alerts
+        left join marts.dim_accounts as dim using (account_id)
+        group by 1, 2
+        """,
+    ),
+    "account_measures_by_month_and_color": (
+        ["account_measures"],
+        ["metric_time__month", "account_measure_month__measure_color"],
+        "select reporting_month, measure_color, count(*) from marts.fct_account_measures group by 1, 2",
+    ),
+}
+
+
+def test_every_metric_is_compared(semantic: SemanticLayer) -> None:
+    compared = {metric for metrics, _, _ in CASES.values() for metric in metrics}
+    compared |= {metric for saved in semantic.manifest["saved_queries"] for metric in saved["query_params"]["metrics"]}
+    assert compared == {metric["name"] for metric in semantic.manifest["metrics"]}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_metric_equals_sql_on_the_published_marts(
+    semantic: SemanticLayer, published: Path, tmp_path: Path, case: str
+) -> None:
+    metrics, group_by, sql = CASES[case]
+    actual = semantic.query(
+        tmp_path / "out.csv", metrics, "--metrics", ",".join(metrics), "--group-by", ",".join(group_by), groups=group_by
+    )
+    expected = from_sql(query(published, sql), len(group_by))
+    assert_same(actual, expected)
+    assert len({key[0] for key in expected}) >= 2, "fewer than two periods: the comparison proves little"
+
+
+def test_quarter_arr_is_the_last_months_not_the_sum(semantic: SemanticLayer, published: Path, tmp_path: Path) -> None:
+    """The balance rule, against the data: a quarter with several months of ARR."""
+    actual = semantic.query(tmp_path / "out.csv", ["arr"], "--metrics", "arr", "--group-by", "metric_time__quarter")
+    rows = query(
+        published,
+        """
+        select date_trunc('quarter', reporting_month), reporting_month, sum(total_arr)
+        from marts.fct_account_platform_adoption
+        group by 1, 2
+        """,
+    )
+    by_quarter: dict[str, dict[str, float]] = {}
+    for quarter, month, arr in rows:
+        by_quarter.setdefault(cell(quarter), {})[cell(month)] = float(arr)
+    full = [quarter for quarter, months in by_quarter.items() if len(months) >= 2]
+    assert full, "no quarter with two months of data"
+    for quarter in full:
+        months = by_quarter[quarter]
+        (arr,) = actual[(quarter,)]
+        assert math.isclose(arr, months[max(months)], rel_tol=1e-9)
+        assert not math.isclose(arr, sum(months.values()), rel_tol=1e-6)
+
+
+def test_the_platform_success_band_is_in_the_data(published: Path) -> None:
+    """Without accounts at 3+ the filtered metrics would be compared on empty groups."""
+    (count,) = query(
+        published,
+        "select count(*) from marts.fct_account_platform_adoption where adoption_band = ?",
+        [PLATFORM_SUCCESS_BAND],
+    )[0]
+    assert count > 0
+
+
+# Each saved query's figures, in SQL on the published marts (group columns, then the metrics).
+SAVED_QUERIES = {
+    "monthly_kpi": (
+        1,
+        f"""
+        select
+            reporting_month,
+            sum(total_arr),
+            count(*),
+            sum(case when adoption_band = '{PLATFORM_SUCCESS_BAND}' then total_arr end),
+            sum(case when adoption_band = '{PLATFORM_SUCCESS_BAND}' then 1 end),
+            sum(case when adoption_band = '{PLATFORM_SUCCESS_BAND}' then total_arr end) / sum(total_arr),
+            sum(base_products_arr_reporting_usage) / nullif(sum(base_products_arr), 0)
+        from marts.fct_account_platform_adoption
+        group by 1
+        """,
+    ),
+    "monthly_arr_by_band": (
+        2,
+        """
+        select band.reporting_month, band.adoption_band, band.pct_of_arr, accounts.arr, accounts.accounts
+        from marts.rpt_arr_by_adoption_band as band
+        left join (
+            select reporting_month, adoption_band, sum(total_arr) as arr, count(*) as accounts
+            from marts.fct_account_platform_adoption
+            group by 1, 2
+        ) as accounts using (reporting_month, adoption_band)
+        """,
+    ),
+    "csm_portfolio": (
+        2,
+        f"""
+        select
+            fact.reporting_month,
+            dim.csm_name,
+            count(*),
+            sum(fact.total_arr),
+            sum(case when fact.adoption_band = '{PLATFORM_SUCCESS_BAND}' then 1 end),
+            sum(case when fact.adoption_band = '{PLATFORM_SUCCESS_BAND}' then fact.total_arr end),
+            sum(case when fact.adoption_band = '{PLATFORM_SUCCESS_BAND}' then fact.total_arr end) / sum(fact.total_arr)
+        from marts.fct_account_platform_adoption as fact
+        left join marts.dim_accounts as dim using (account_id)
+        group by 1, 2
+        """,
+    ),
+}
+
+
+def test_every_saved_query_is_compared(semantic: SemanticLayer) -> None:
+    assert set(SAVED_QUERIES) == {saved["name"] for saved in semantic.manifest["saved_queries"]}
+
+
+@pytest.mark.parametrize("name", sorted(SAVED_QUERIES))
+def test_saved_query_equals_sql_on_the_published_marts(
+    semantic: SemanticLayer, published: Path, tmp_path: Path, name: str
+) -> None:
+    groups, sql = SAVED_QUERIES[name]
+    (saved,) = [saved for saved in semantic.manifest["saved_queries"] if saved["name"] == name]
+    actual = semantic.query(tmp_path / "out.csv", saved["query_params"]["metrics"], "--saved-query", name)
+    assert_same(actual, from_sql(query(published, sql), groups))
