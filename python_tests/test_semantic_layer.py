@@ -242,26 +242,24 @@ SAVED_QUERIES = {
             sum(case when adoption_band = '{PLATFORM_SUCCESS_BAND}' then total_arr end) / sum(total_arr),
             sum(base_products_arr_reporting_usage) / nullif(sum(base_products_arr), 0)
         from marts.fct_account_platform_adoption
+        where is_month_complete
         group by 1
         """,
     ),
     "monthly_arr_by_band": (
         2,
         """
-        select band.reporting_month, band.adoption_band, band.pct_of_arr, accounts.arr, accounts.accounts
-        from marts.rpt_arr_by_adoption_band as band
-        left join (
-            select reporting_month, adoption_band, sum(total_arr) as arr, count(*) as accounts
-            from marts.fct_account_platform_adoption
-            group by 1, 2
-        ) as accounts using (reporting_month, adoption_band)
+        select reporting_month, adoption_band, pct_of_arr, arr, account_count
+        from marts.rpt_arr_by_adoption_band
+        where is_month_complete
         """,
     ),
     "csm_portfolio": (
-        2,
+        3,
         f"""
         select
             fact.reporting_month,
+            fact.is_month_complete,
             dim.csm_name,
             count(*),
             sum(fact.total_arr),
@@ -270,7 +268,7 @@ SAVED_QUERIES = {
             sum(case when fact.adoption_band = '{PLATFORM_SUCCESS_BAND}' then fact.total_arr end) / sum(fact.total_arr)
         from marts.fct_account_platform_adoption as fact
         left join marts.dim_accounts as dim using (account_id)
-        group by 1, 2
+        group by 1, 2, 3
         """,
     ),
 }

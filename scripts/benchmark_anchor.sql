@@ -534,12 +534,13 @@ select h.entity_id as account_id, h.reporting_month, h.reporting_month < date '{
     y.previous_month_score, h.score - y.previous_month_score as score_change,
     trend(h.score - y.previous_month_score) as trend, {next_step_columns},
     r.reason as lack_of_adoption_reason, r.is_accepted_reason as is_lack_of_adoption_reason_accepted,
-    '{build_id}' as build_id
+    cast(m.total_arr as decimal(18, 2)) as total_arr, '{build_id}' as build_id
 from use_case_health as h
 inner join account_history as y
     on h.entity_id = y.account_id and h.reporting_month = y.reporting_month and h.component = y.component
 left join latest_reasons as r
     on h.entity_id = r.entity_id and h.reporting_month = r.reporting_month and h.component = r.component
+left join account_months as m on h.entity_id = m.account_id and h.reporting_month = m.reporting_month
 where h.entity_type = 'account';
 
 create table marts.fct_account_measures as
@@ -609,6 +610,12 @@ left join (
     select account_id, min(reporting_month) as first_arr_month, max(reporting_month) as latest_arr_month
     from account_months group by all
 ) as r using (account_id);
+
+-- The semantic layer's day time spine: every day of the months with account ARR.
+create table marts.dim_dates as
+select cast(d.date_day as date) as date_day, '{build_id}' as build_id
+from (select min(reporting_month) as first_month, max(reporting_month) as last_month from account_months) as m,
+    unnest(generate_series(m.first_month, m.last_month + interval 1 month - interval 1 day, interval 1 day)) as d(date_day);
 
 create table marts.fct_adoption_alerts as
 with changes as (
