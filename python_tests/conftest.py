@@ -39,6 +39,7 @@ BUILD_SCHEMA = "marts_build"  # in the build database
 # Copied into throwaway projects; everything else (venv, data, target) is not.
 PROJECT_ENTRIES = (
     "dbt_project.yml",
+    "selectors.yml",
     "profiles.yml",
     "models",
     "seeds",
