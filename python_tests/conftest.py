@@ -39,6 +39,7 @@ BUILD_SCHEMA = "marts_build"  # in the build database
 # Copied into throwaway projects; everything else (venv, data, target) is not.
 PROJECT_ENTRIES = (
     "dbt_project.yml",
+    "selectors.yml",
     "profiles.yml",
     "models",
     "seeds",
@@ -75,6 +76,7 @@ FILE_SECONDS = {
     "test_scenario_explanations.py": 4,
     "test_scenario_docs_example.py": 2,
     "test_structure.py": 16,
+    "test_quiet_commands.py": 35,
     "test_landing_line_endings.py": 7,
     "test_benchmark_anchor.py": 3,
 }

@@ -14,7 +14,9 @@ test says what to fix. The rules (README "Project structure"):
 * colors are tested only against the score_color_bands seed, never against a literal list;
 * every mart foreign key (account_id, use_case, a text `*_color` column) has a relationships test
   (dbt's, or an entry of the mart's row_checks test);
-* no model casts to `varchar(n)`: text is `var('string_type')`.
+* no model casts to `varchar(n)`: text is `var('string_type')`;
+* every mart is read by an exposure, kept in its folder's `_<folder>__exposures.yml`, which names an
+  owner (name and email) and reads marts only.
 """
 
 from __future__ import annotations
@@ -348,3 +350,43 @@ def varchar_length_violations(root: Path, model_files: list[Path]) -> list[str]:
 
 def model_files(project_root: Path) -> list[Path]:
     return sorted((project_root / "models").rglob("*.sql"))
+
+
+def exposure_violations(manifest: dict) -> list[str]:
+    """Every mart is read by some exposure; an exposure lives in its mart folder's
+    `_<folder>__exposures.yml`, names an owner with an email, and reads only the published set:
+    marts (models under models/marts) and the metrics defined over them, never another model,
+    a seed or a source."""
+    models = project_nodes(manifest, "model")
+    exposures = {key: node for key, node in manifest.get("exposures", {}).items() if node["package_name"] == PACKAGE}
+    problems = []
+    read: set[str] = set()
+    for _key, exposure in sorted(exposures.items()):
+        name, path = exposure["name"], exposure["original_file_path"]
+        folder = Path(path).parent
+        if folder.parent.as_posix() != "models/marts" or Path(path).name != f"_{folder.name}__exposures.yml":
+            problems.append(
+                f"exposure {name} ({path}): not in a mart folder's exposures file; "
+                "move it to models/marts/<folder>/_<folder>__exposures.yml beside the marts it reads"
+            )
+        owner = exposure.get("owner") or {}
+        if not (owner.get("name") or "").strip() or not (owner.get("email") or "").strip():
+            problems.append(f"exposure {name} ({path}): no owner with a name and an email: add owner: {{name, email}}")
+        for parent in exposure["depends_on"]["nodes"]:
+            kind, parent_name = parent.split(".")[0], parent.split(".")[-1]
+            if parent in models and layer(models[parent]) == "marts":
+                read.add(parent)
+            elif kind != "metric":
+                where = f"{layer(models[parent])} model" if parent in models else kind
+                problems.append(
+                    f"exposure {name} ({path}) reads {parent_name} ({where}): exposures read the published "
+                    "marts only (or metrics over them)"
+                )
+    for key, node in sorted(models.items()):
+        if layer(node) == "marts" and key not in read:
+            folder = node["fqn"][2] if len(node["fqn"]) > 3 else "<folder>"
+            problems.append(
+                f"{node['name']}: no exposure reads it: add ref('{node['name']}') to the depends_on of the "
+                f"dashboard, notebook or application that does, in models/marts/{folder}/_{folder}__exposures.yml"
+            )
+    return problems

@@ -72,6 +72,40 @@ def test_no_column_description_is_written_twice() -> None:
     assert structure.repeated_description_violations(structure.yaml_files(PROJECT_ROOT)) == []
 
 
+def test_every_mart_is_read_by_an_exposure_with_an_owner(manifest: dict) -> None:
+    assert structure.exposure_violations(manifest) == []
+
+
+def test_the_exposure_rule_names_what_breaks_it(manifest: dict) -> None:
+    broken = copy.deepcopy(manifest)
+    exposures = broken["exposures"]
+    notebook = exposures[f"exposure.{structure.PACKAGE}.adoption_analysis_notebook"]
+    # The only exposure reading two instance marts lets go of them, reads an intermediate model and a
+    # seed instead, and loses its owner's email; another exposure is written outside a mart folder.
+    notebook["depends_on"]["nodes"] = [
+        model_key("fct_account_measures"),
+        model_key("int_account_months"),
+        f"seed.{structure.PACKAGE}.use_cases",
+    ]
+    notebook["owner"] = {"name": "Product analytics", "email": None}
+    exposures[f"exposure.{structure.PACKAGE}.data_quality_dashboard"]["original_file_path"] = "models/exposures.yml"
+    assert structure.exposure_violations(broken) == [
+        "exposure adoption_analysis_notebook (models/marts/instances/_instances__exposures.yml): no owner with a "
+        "name and an email: add owner: {name, email}",
+        "exposure adoption_analysis_notebook (models/marts/instances/_instances__exposures.yml) reads "
+        "int_account_months (intermediate model): exposures read the published marts only (or metrics over them)",
+        "exposure adoption_analysis_notebook (models/marts/instances/_instances__exposures.yml) reads use_cases "
+        "(seed): exposures read the published marts only (or metrics over them)",
+        "exposure data_quality_dashboard (models/exposures.yml): not in a mart folder's exposures file; move it "
+        "to models/marts/<folder>/_<folder>__exposures.yml beside the marts it reads",
+        "fct_instance_measures: no exposure reads it: add ref('fct_instance_measures') to the depends_on of the "
+        "dashboard, notebook or application that does, in models/marts/instances/_instances__exposures.yml",
+        "fct_instance_use_case_health: no exposure reads it: add ref('fct_instance_use_case_health') to the "
+        "depends_on of the dashboard, notebook or application that does, in "
+        "models/marts/instances/_instances__exposures.yml",
+    ]
+
+
 def row_checks(nodes: dict, model: str) -> dict:
     """The arguments of a model's row_checks test, in a (copied) manifest."""
     [test] = [

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set everything up on a fresh machine, generate the demo landing zone, run
-# the main job (`dbt build` on DuckDB) and print a short summary.
+# the main job (`dbt build` on DuckDB), write the dbt docs site and print a
+# short summary, then where the docs site is.
 #   ADOPTION_RAW_PATH  landing zone (default data/raw; generated when empty)
 #   DBT_DUCKDB_PATH    build database (default data/adoption.duckdb)
 #   ADOPTION_SERVING_PATH  the published marts BI tools read
@@ -66,4 +67,10 @@ if [[ -n "${resize}" ]]; then
     accept=(--vars '{accept_publication_changes: all}')
 fi
 dbt build "${accept[@]}" | python scripts/lib/dbt_progress.py
+echo "==> dbt docs generate --static (the project's docs site, one offline HTML file)" >&2
+# Reads no landing data and publishes nothing (macros/publication/commands.sql).
+dbt --quiet docs generate --static
 python scripts/summary.py
+docs_site="$(cd "${DBT_TARGET_PATH:-target}" && pwd)/static_index.html"
+echo
+echo "Docs site (models, marts, exposures, lineage; opens offline): ${docs_site}"

@@ -59,8 +59,8 @@
 
 {#- Only DuckDB reads the landing files in place (views written here); elsewhere scripts/load_landing_zone.py loads tables. -#}
 {% macro duckdb__prepare_landing_zone() -%}
-    {#- `dbt seed` reads no landing data (and the lint step seeds without a zone). -#}
-    {% if not execute or flags.WHICH == 'seed' %}
+    {#- `dbt seed` reads no landing data (and the lint step seeds without a zone); compile and docs generate read no data (command_needs). -#}
+    {% if not execute or not command_needs('landing_zone') %}
         {{ return('') }}
     {% endif %}
     {% set raw_path = landing_raw_path() %}
@@ -229,7 +229,8 @@
     tests of `dbt build`, where they pass.
 -#}
 {% macro check_landing_zone() %}
-    {% if not execute or flags.WHICH == 'seed' %}
+    {#- Not for seed, compile, docs generate, source freshness (command_needs). -#}
+    {% if not execute or not command_needs('landing_checks') %}
         {{ return('') }}
     {% endif %}
     {% set sources = [] %}

@@ -18,7 +18,11 @@
     Spark (`method: session`): the embedded metastore admits one process.
 -#}
 
+{#- Only for the commands that need it (command_needs: not compile, docs generate, source freshness). -#}
 {% macro acquire_build_lock() -%}
+    {% if not command_needs('build_lock') %}
+        {{ return('') }}
+    {% endif %}
     {{ return(adapter.dispatch('acquire_build_lock', 'adoption_scoring')()) }}
 {%- endmacro %}
 
@@ -26,6 +30,9 @@
 {%- endmacro %}
 
 {% macro release_build_lock() -%}
+    {% if not command_needs('build_lock') %}
+        {{ return('') }}
+    {% endif %}
     {{ return(adapter.dispatch('release_build_lock', 'adoption_scoring')()) }}
 {%- endmacro %}
 

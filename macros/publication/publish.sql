@@ -193,7 +193,8 @@
     error. Returns no SQL when it publishes.
 -#}
 {% macro publish_marts(results) %}
-    {% if not execute %}
+    {#- Silent for the commands that can never publish (compile, docs generate, source freshness: command_needs). -#}
+    {% if not execute or not command_needs('publication_report') %}
         {{ return('') }}
     {% endif %}
     {% set blockers = publication_blockers(results) %}

@@ -8,10 +8,12 @@
     more; dbt skips everything downstream and nothing is published. When it
     returns none at severity error the test has passed and dbt's query is
     `checked_once` (no second scan); at severity warn the query itself is
-    the test (dbt reports the count).
+    the test (dbt reports the count). `dbt compile` and `dbt docs generate`
+    compile the test without running the check (command_needs): the
+    compiled SQL is then the check query itself.
 -#}
 {% macro raise_landing_problems(check_sql, file_name, check_name, max_listed=10) %}
-    {% if execute and (config.get('severity') | lower) == 'error' %}
+    {% if execute and command_needs('landing_checks') and (config.get('severity') | lower) == 'error' %}
         {% set message = landing_problems_message(check_sql, file_name, check_name, max_listed) %}
         {% if message %}
             {{ exceptions.raise_compiler_error(message) }}
