@@ -327,7 +327,8 @@ def mart_snapshot(database: Path) -> dict[str, list[tuple]]:
 def published_metadata(manifest_path: Path) -> dict[str, dict]:
     """What each published mart must say about itself (docs/publishing.md), from a dbt manifest:
     its description and its columns' (as dbt resolved them, trimmed), the columns its contract
-    declares not_null, and its key (the columns of its unique/unique_combination test)."""
+    declares not_null, its key (the columns of its unique/unique_combination test), and the
+    `published_as` line `dbt docs` shows."""
     nodes = json.loads(manifest_path.read_text())["nodes"].values()
     keys = {}
     for test in nodes:
@@ -344,6 +345,7 @@ def published_metadata(manifest_path: Path) -> dict[str, dict]:
             "columns": {column["name"]: column["description"].strip() for column in columns},
             "not_null": [c["name"] for c in columns if any(x["type"] == "not_null" for x in c["constraints"])],
             "key": keys.get(node["unique_id"], []),
+            "published_as": node["meta"].get("published_as", ""),
         }
     return expected
 

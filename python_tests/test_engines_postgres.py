@@ -215,6 +215,7 @@ def test_published_marts_describe_themselves(postgres_build: engines.PostgresClu
     assert set(expected) <= set(tables)
     for mart, want in sorted(expected.items()):
         assert tables[mart] == want["description"], mart
+        assert "schema marts" in want["published_as"] and "bi_reader" in want["published_as"], mart
         assert columns[mart] == want["columns"], mart
         assert sorted(not_null.get(mart, [])) == sorted(want["not_null"]), mart
         if want["key"] and set(want["key"]) <= set(want["not_null"]):

@@ -99,6 +99,7 @@ def test_published_file_describes_itself_to_a_duckdb_1x_client(generated_build: 
     with_primary_key = 0
     for mart, want in sorted(expected.items()):
         assert published["tables"][mart] == want["description"], mart
+        assert "schema marts" in want["published_as"] and "ADOPTION_SERVING_PATH" in want["published_as"], mart
         assert published["columns"][mart] == want["columns"], mart
         key_is_not_null = bool(want["key"]) and set(want["key"]) <= set(want["not_null"])
         assert sorted(published["not_null"].get(mart, [])) == sorted(want["not_null"]), mart
