@@ -8,10 +8,10 @@ key is the key of its `unique`/`unique_combination` test.
 
 Readers (docs/publishing.md, "A reader that stays open"): in one process, DuckDB keeps one
 database instance per path while any connection to it is open, so a connection opened after a
-publication, while an older one is still open, reads the older file. The tests show it, then
-show each rule docs/publishing.md gives a BI process: close every connection, or open each
-connection in memory and ATTACH the published file; with SQLAlchemy (duckdb-engine), NullPool
-or an in-memory engine that attaches.
+publication, while an older one is still open, reads the older file. The tests show it (with
+DuckDB 2 and with the 1.x client), then show each rule docs/publishing.md gives a BI process:
+close every connection, or open each connection in memory and ATTACH the published file; with
+SQLAlchemy (duckdb-engine), NullPool or an in-memory engine that attaches.
 """
 
 from __future__ import annotations
@@ -132,13 +132,43 @@ def publish_again(build: Build, database: Path) -> None:
     assert result.ok, result.output[-5000:]
 
 
+# Run by the DuckDB 1.x client (a BI tool's driver) across a publication: the build its open
+# connection reads, then (after a line on stdin) a new connection's and an attaching one's.
+LONG_LIVED_READER = f"""
+import sys, duckdb
+path = sys.argv[1]
+held = duckdb.connect(path, read_only=True)
+print(held.execute({LATEST_BUILD!r}).fetchall()[0][0], flush=True)
+sys.stdin.readline()
+print(duckdb.connect(path, read_only=True).execute({LATEST_BUILD!r}).fetchall()[0][0])
+attached = duckdb.connect()
+attached.execute(f"attach '{{path}}' as adoption (read_only)")
+print(attached.execute({LATEST_BUILD.replace("marts.", "adoption.marts.")!r}).fetchall()[0][0])
+"""
+
+
 def test_an_open_connection_keeps_a_process_on_the_old_file_and_the_documented_rules_see_the_new(
-    generated_build: Build, republished: Path
+    generated_build: Build, republished: Path, duckdb1_client: Path
 ) -> None:
     path = str(serving_path(republished))
     held = duckdb.connect(path, read_only=True)  # a BI process's connection, open all along
     old = latest_build(held)
+    driver = subprocess.Popen(
+        [sys.executable, "-c", LONG_LIVED_READER, path],
+        env={"PYTHONPATH": str(duckdb1_client), "PATH": "/usr/bin:/bin"},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert driver.stdout.readline().strip() == old, driver.stderr.read()[-3000:]
     publish_again(generated_build, republished)
+    # The same with DuckDB 1.x, as BI tools bundle it: a new connection stale, an attaching one not.
+    out, err = driver.communicate("published\n", timeout=120)
+    assert driver.returncode == 0, err[-3000:]
+    stale_1x, attached_1x = out.split()
+    assert stale_1x == old
+    assert attached_1x != old
 
     # The problem: a new connection to the same path, in the same process, reads the old file.
     stale = duckdb.connect(path, read_only=True)
@@ -158,6 +188,7 @@ def test_an_open_connection_keeps_a_process_on_the_old_file_and_the_documented_r
     held.close()
     with duckdb.connect(path, read_only=True) as reopened:
         assert latest_build(reopened) == new
+    assert attached_1x == new
 
 
 def test_sqlalchemy_pooled_connections_stay_on_the_old_file_nullpool_and_attach_do_not(
