@@ -17,8 +17,9 @@ never those of a live build publishing to the same path from another build
 database. It then writes every mart into the work file and `publish`es it: the
 file is made durable and renamed over the published file in one `rename(2)`:
 a BI tool that has the old file open keeps reading it (its inode lives on until
-it closes), a new connection opens the new one, and nobody ever sees half a
-file. Any failure of these steps ends in one documented line, `Nothing
+it closes), a process opens the new one once it has no connection to the path
+left open (DuckDB shares one database instance per path within a process), and
+nobody ever sees half a file. Any failure of these steps ends in one documented line, `Nothing
 published: <why, with the OS error>. The published set is unchanged.`, with the
 work file removed.
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -79,6 +80,7 @@ FILE_SECONDS = {
     "test_quiet_commands.py": 35,
     "test_landing_line_endings.py": 7,
     "test_benchmark_anchor.py": 3,
+    "test_published_metadata.py": 60,
 }
 
 
@@ -324,6 +326,32 @@ def mart_snapshot(database: Path) -> dict[str, list[tuple]]:
             rows = con.execute(f'select * exclude (build_id) from "{MART_SCHEMA}"."{table}"').fetchall()
             snapshot[table] = sorted(rows, key=repr)
         return snapshot
+
+
+def published_metadata(manifest_path: Path) -> dict[str, dict]:
+    """What each published mart must say about itself (docs/publishing.md), from a dbt manifest:
+    its description and its columns' (as dbt resolved them, trimmed), the columns its contract
+    declares not_null, its key (the columns of its unique/unique_combination test), and the
+    `published_as` line `dbt docs` shows."""
+    nodes = json.loads(manifest_path.read_text())["nodes"].values()
+    keys = {}
+    for test in nodes:
+        metadata = test.get("test_metadata") or {}
+        if test["resource_type"] == "test" and metadata.get("name") in ("unique", "unique_combination"):
+            keys[test["attached_node"]] = metadata["kwargs"].get("columns") or [metadata["kwargs"]["column_name"]]
+    expected = {}
+    for node in nodes:
+        if node["resource_type"] != "model" or node["fqn"][1] != "marts":
+            continue
+        columns = node["columns"].values()
+        expected[node["alias"]] = {
+            "description": node["description"].strip(),
+            "columns": {column["name"]: column["description"].strip() for column in columns},
+            "not_null": [c["name"] for c in columns if any(x["type"] == "not_null" for x in c["constraints"])],
+            "key": keys.get(node["unique_id"], []),
+            "published_as": node["meta"].get("published_as", ""),
+        }
+    return expected
 
 
 @dataclass

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import engines
 import pytest
-from conftest import WITH_ARTIFACTS
+from conftest import WITH_ARTIFACTS, published_metadata
 from semantic_layer import SemanticLayer, assert_same, from_sql
 
 psycopg2 = pytest.importorskip("psycopg2", reason="psycopg2 is in requirements-engines.txt")
@@ -32,11 +32,18 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> engines.Reference:
 
 
 @pytest.fixture(scope="session")
+def postgres_work_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """postgres_build's target and log directories (its manifest.json is read by a test)."""
+    return tmp_path_factory.mktemp("postgres")
+
+
+@pytest.fixture(scope="session")
 def postgres_build(
-    postgres: engines.PostgresCluster, reference: engines.Reference, tmp_path_factory: pytest.TempPathFactory
+    postgres: engines.PostgresCluster, reference: engines.Reference, postgres_work_dir: Path
 ) -> engines.PostgresCluster:
-    """The reference landing zone loaded with the loader, then `dbt build --target postgres`."""
-    env = engines.engine_env("postgres", tmp_path_factory.mktemp("postgres"), postgres.env, reference.project)
+    """The reference landing zone loaded with the loader, then `dbt build --target postgres`
+    (writing its manifest.json)."""
+    env = engines.engine_env("postgres", postgres_work_dir, {**postgres.env, **WITH_ARTIFACTS}, reference.project)
     loader = [sys.executable, str(engines.LOADER), "--target", "postgres", "--raw-path", str(reference.raw_path)]
     engines.run(loader, env, "postgres load", project=reference.project)
     dbt = [str(Path(sys.executable).parent / "dbt"), "build", "--target", "postgres"]
@@ -239,3 +246,48 @@ def test_metrics_read_the_published_schema(
     assert_same(by_use_case, expected)
     # The override counts in some month, or the comparison proves nothing for it.
     assert any(overrides for _, _, overrides in expected.values()), expected
+
+
+def test_published_marts_describe_themselves(postgres_build: engines.PostgresCluster, postgres_work_dir: Path) -> None:
+    """After the swap, every table of `marts` carries its model's description, its columns'
+    descriptions, NOT NULL on its contract's not_null columns and its key as PRIMARY KEY
+    (docs/publishing.md): made in marts_build, they moved with the tables."""
+    expected = published_metadata(postgres_work_dir / "target_postgres" / "manifest.json")
+    with postgres_build.connect() as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "select c.relname, a.attname, col_description(c.oid, a.attnum), a.attnotnull"
+            " from pg_class as c join pg_namespace as n on n.oid = c.relnamespace"
+            " join pg_attribute as a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped"
+            " where n.nspname = 'marts' and c.relkind = 'r' order by c.relname, a.attnum"
+        )
+        columns: dict[str, dict[str, str | None]] = {}
+        not_null: dict[str, list[str]] = {}
+        for table, column, comment, is_not_null in cursor.fetchall():
+            columns.setdefault(table, {})[column] = comment
+            if is_not_null:
+                not_null.setdefault(table, []).append(column)
+        cursor.execute(
+            "select c.relname, obj_description(c.oid, 'pg_class') from pg_class as c"
+            " join pg_namespace as n on n.oid = c.relnamespace where n.nspname = 'marts' and c.relkind = 'r'"
+        )
+        tables = dict(cursor.fetchall())
+        cursor.execute(
+            "select c.relname, array_agg(cast(a.attname as text) order by k.ordinality)"
+            " from pg_constraint as p join pg_class as c on c.oid = p.conrelid"
+            " join pg_namespace as n on n.oid = c.relnamespace"
+            " cross join unnest(p.conkey) with ordinality as k(attnum, ordinality)"
+            " join pg_attribute as a on a.attrelid = c.oid and a.attnum = k.attnum"
+            " where n.nspname = 'marts' and p.contype = 'p' group by c.relname"
+        )
+        primary_keys = dict(cursor.fetchall())
+    assert set(expected) <= set(tables)
+    for mart, want in sorted(expected.items()):
+        assert tables[mart] == want["description"], mart
+        assert "schema marts" in want["published_as"] and "bi_reader" in want["published_as"], mart
+        assert columns[mart] == want["columns"], mart
+        assert sorted(not_null.get(mart, [])) == sorted(want["not_null"]), mart
+        if want["key"] and set(want["key"]) <= set(want["not_null"]):
+            assert primary_keys.get(mart) == want["key"], mart
+        else:
+            assert mart not in primary_keys, mart
+    assert len(primary_keys) >= len(expected) - 2

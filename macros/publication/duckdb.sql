@@ -3,11 +3,14 @@
     ADOPTION_SERVING_PATH (default data/adoption_serving.duckdb), schema
     `marts`. Every mart and the log are written into a new file beside it
     (`<file>.publishing-<build id>`) in DuckDB's v1.0.0 storage format, which
-    DuckDB 1.x clients read; the file is closed, then renamed over the
+    DuckDB 1.x clients read, each mart with its comments, NOT NULL columns and
+    primary key (metadata.sql); the file is closed, then renamed over the
     published one by the project's dbt-duckdb plugin
     (plugins/adoption_publication.py): one atomic rename(2). A reader holding
-    the old file keeps reading it; a new connection opens the new one; the
-    build never needs a lock on the published file, so readers never stop it.
+    the old file keeps reading it; a process opens the new one once none of
+    its connections to the path is open (DuckDB shares one instance per path
+    within a process: docs/publishing.md); the build never needs a lock on the
+    published file, so readers never stop it.
     The history of publications is kept in the build database
     (`publication.publication_log`) and recorded there once the rename is done.
 -#}
@@ -48,14 +51,8 @@
     smaller (a quarter less at 10,000 accounts: docs/publishing.md).
 -#}
 {% macro published_row_order(node) -%}
-    {%- for test in graph.nodes.values()
-        if test.resource_type == 'test' and test.attached_node == node.unique_id
-        and test.test_metadata and test.test_metadata.name in ('unique', 'unique_combination') -%}
-        {%- set arguments = test.test_metadata.kwargs -%}
-        {%- set columns = arguments.get('columns') or [arguments.get('column_name')] -%}
-        {{- return(' order by ' ~ columns | join(', ')) -}}
-    {%- endfor -%}
-    {{- return('') -}}
+    {%- set key = published_key(node) -%}
+    {{- return(' order by ' ~ key | join(', ') if key else '') -}}
 {%- endmacro %}
 
 
@@ -75,8 +72,19 @@
             (storage_version {{ sql_text(var("duckdb_published_storage_version")) }});
         create schema adoption_publication.marts;
         {% for node in marts %}
-        create table adoption_publication.marts.{{ adapter.quote(node.alias) }} as
+        {% set published = 'adoption_publication.marts.' ~ adapter.quote(node.alias) %}
+        {#- The built table's column types, then the contract's NOT NULL and the key, then the rows. -#}
+        create table {{ published }} as select * from {{ node_relation(node) }} limit 0;
+        {% for column in published_not_null_columns(node) %}
+        alter table {{ published }} alter column {{ adapter.quote(column) }} set not null;
+        {% endfor %}
+        {% set key = published_primary_key(node) %}
+        {% if key %}
+        alter table {{ published }} add primary key ({{ key | join(', ') }});
+        {% endif %}
+        insert into {{ published }}
             select * from {{ node_relation(node) }}{{ published_row_order(node) }};
+        {{ published_comments_sql(node, published) }}
         {% endfor %}
         create table adoption_publication.marts.publication_log as
             select * from publication.publication_log

@@ -13,6 +13,7 @@
     `bi_reader` gets `usage` on `marts_build` in the swap itself (its
     `select` on the tables came with each table's build, macros/grants.sql),
     so it keeps reading through the swap and never sees a build in progress.
+    Comments, NOT NULL and primary keys are the tables' own: they move too.
 -#}
 
 {#- `session pid n (user, application, state since time)`, for every session locking a relation of `schema_pattern`. -#}
@@ -48,6 +49,22 @@
     {% for name, type in built if name not in published_names %}
         {% do strays.append(type ~ ' if exists ' ~ adapter.quote(build_schema) ~ '.' ~ adapter.quote(name)) %}
     {% endfor %}
+
+    {#-
+        What the published marts say about themselves (metadata.sql): comments
+        and the primary key, on the private tables before they are swapped in
+        (NOT NULL came with each table's contract). They travel with the tables.
+    -#}
+    {% call statement('publication_describe') %}
+        {% for node in marts %}
+        {% set key = published_primary_key(node) %}
+        {% if key %}
+        alter table {{ node_relation(node) }} add primary key ({{ key | join(', ') }});
+        {% endif %}
+        {{ published_comments_sql(node, node_relation(node)) }}
+        {% endfor %}
+    {% endcall %}
+    {% do adapter.commit() %}
 
     {% call statement('publication_swap') %}
         do $$
