@@ -34,6 +34,8 @@ from dbt_environment import dbt_environment, serving_path  # noqa: E402  (servin
 GENERATOR = PROJECT_ROOT / "scripts" / "generate_landing_zone.py"
 # The hand-written landing zone of the scenario tests (test_scenarios.py and its two neighbours).
 SCENARIO_ZONE = PROJECT_ROOT / "python_tests" / "scenarios" / "landing_zone"
+# A DuckDB 1.x client, the kind BI tools bundle (the duckdb1_client fixture).
+DUCKDB1_CLIENT_REQUIREMENTS = PROJECT_ROOT / "requirements-duckdb1-client.txt"
 BIN = Path(sys.executable).parent
 MART_SCHEMA = "marts"  # in the published file
 BUILD_SCHEMA = "marts_build"  # in the build database
@@ -425,6 +427,24 @@ def scenario_build(tmp_path_factory: pytest.TempPathFactory, workplace: Workplac
         copy_database(database, directory / "scenarios.duckdb")
 
     return Build(SCENARIO_ZONE, built_once(tmp_path_factory, "scenarios", make) / "scenarios.duckdb")
+
+
+@pytest.fixture(scope="session")
+def duckdb1_client(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory holding the pinned DuckDB 1.x package, for PYTHONPATH (never in .venv)."""
+
+    def make(directory: Path) -> None:
+        install = subprocess.run(
+            [
+                *(sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps"),
+                *("--require-hashes", "--target", str(directory / "site"), "-r", str(DUCKDB1_CLIENT_REQUIREMENTS)),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        assert install.returncode == 0, f"cannot install {DUCKDB1_CLIENT_REQUIREMENTS.name}: {install.stderr[-2000:]}"
+
+    return built_once(tmp_path_factory, "duckdb1_client", make) / "site"
 
 
 @pytest.fixture(scope="session")

@@ -25,16 +25,13 @@ import duckdb
 import pytest
 from conftest import (
     MART_SCHEMA,
-    PROJECT_ROOT,
     Build,
     Workplace,
-    built_once,
     published_metadata,
     run_dbt,
     serving_path,
 )
 
-CLIENT_REQUIREMENTS = PROJECT_ROOT / "requirements-duckdb1-client.txt"
 BUILD = ["build", "--exclude-resource-type", "unit_test"]
 LATEST_BUILD = "select build_id from marts.publication_log order by published_at desc limit 1"
 
@@ -60,24 +57,6 @@ for t, kind, names in rows(
 print(json.dumps({"version": duckdb.__version__, "tables": tables, "columns": columns,
                   "not_null": not_null, "primary_key": primary_key}))
 """
-
-
-@pytest.fixture(scope="session")
-def duckdb1_client(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A directory holding the pinned DuckDB 1.x package, for PYTHONPATH (never in .venv)."""
-
-    def make(directory: Path) -> None:
-        install = subprocess.run(
-            [
-                *(sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps"),
-                *("--require-hashes", "--target", str(directory / "site"), "-r", str(CLIENT_REQUIREMENTS)),
-            ],
-            capture_output=True,
-            text=True,
-        )
-        assert install.returncode == 0, f"cannot install {CLIENT_REQUIREMENTS.name}: {install.stderr[-2000:]}"
-
-    return built_once(tmp_path_factory, "duckdb1_client", make) / "site"
 
 
 def read_with_duckdb1(client: Path, path: Path) -> dict:
