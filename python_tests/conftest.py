@@ -79,7 +79,7 @@ FILE_SECONDS = {
     "test_scenario_explanations.py": 4,
     "test_scenario_docs_example.py": 2,
     "test_structure.py": 16,
-    "test_quiet_commands.py": 35,
+    "test_quiet_commands.py": 70,
     "test_landing_line_endings.py": 7,
     "test_benchmark_anchor.py": 3,
     "test_published_metadata.py": 60,

@@ -11,11 +11,24 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import duckdb
-from conftest import WITH_ARTIFACTS, Build, Workplace, published_digest, run_dbt
+from conftest import (
+    PROJECT_ROOT,
+    QUIET_DBT,
+    WITH_ARTIFACTS,
+    Build,
+    Workplace,
+    copy_project,
+    published_digest,
+    run_dbt,
+    serving_path,
+)
 
 PUBLISHING = re.compile(r"publish", re.IGNORECASE)
 
@@ -90,3 +103,42 @@ def test_source_freshness_reads_the_zone_as_it_is_but_runs_no_landing_check(
     assert result.ok, result.output[-5000:]
     assert "Nothing published: `dbt run` is not `dbt build`" in result.output, result.output[-3000:]
     assert published_digest(database) == before
+
+
+def test_the_docs_site_shows_the_marts_where_bi_reads_them(generated_build: Build, tmp_path: Path) -> None:
+    """scripts/docs_site.sh (the demo's docs site) builds on the read-only serving target: every
+    mart's page names it in the published file, with the published columns and comments; the
+    other models are named in the build database, which the command never opens."""
+    project = copy_project(tmp_path / "project")
+    shutil.copy(PROJECT_ROOT / "requirements.lock", project)  # the script's bootstrap checks the venv by it
+    (project / ".venv").symlink_to(PROJECT_ROOT / ".venv")
+    site = tmp_path / "site"
+    env = {
+        **os.environ,
+        **QUIET_DBT,
+        "DOCS_SITE_DIR": str(site),
+        "ADOPTION_SERVING_PATH": str(serving_path(generated_build.database)),
+        # Never opened: a path in a directory that does not exist.
+        "DBT_DUCKDB_PATH": str(tmp_path / "no_such_directory" / "adoption.duckdb"),
+    }
+    env.pop("DBT_TARGET_PATH", None)
+    made = subprocess.run(
+        [str(project / "scripts" / "docs_site.sh")], cwd=project, env=env, capture_output=True, text=True
+    )
+    assert made.returncode == 0, made.stdout[-3000:] + made.stderr[-3000:]
+    assert made.stdout.strip().endswith(str(site / "static_index.html"))
+    assert "Where you start" in (site / "static_index.html").read_text(encoding="utf-8")
+
+    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
+    catalog = json.loads((site / "catalog.json").read_text(encoding="utf-8"))
+    models = {key: node for key, node in manifest["nodes"].items() if node["resource_type"] == "model"}
+    marts = {key: node for key, node in models.items() if node["fqn"][1] == "marts"}
+    assert marts
+    for key, node in marts.items():
+        assert node["relation_name"] == f'"published"."marts"."{node["alias"]}"', node["relation_name"]
+        assert catalog["nodes"][key]["metadata"]["comment"] == node["description"], key
+    others = [
+        node for node in manifest["nodes"].values() if node["resource_type"] == "model" and node not in marts.values()
+    ]
+    assert others and all(node["relation_name"].startswith('"adoption".') for node in others)
+    assert set(catalog["nodes"]) == set(marts)

@@ -67,10 +67,8 @@ if [[ -n "${resize}" ]]; then
     accept=(--vars '{accept_publication_changes: all}')
 fi
 dbt build "${accept[@]}" | python scripts/lib/dbt_progress.py
-echo "==> dbt docs generate --static (the project's docs site, one offline HTML file)" >&2
-# Reads no landing data and publishes nothing (macros/publication/commands.sql).
-dbt --quiet docs generate --static
 python scripts/summary.py
-docs_site="$(cd "${DBT_TARGET_PATH:-target}" && pwd)/static_index.html"
+echo "==> the docs site (dbt docs generate --static on the published set: scripts/docs_site.sh)" >&2
+docs_site="$(./scripts/docs_site.sh)"
 echo
-echo "Docs site (models, marts, exposures, lineage; opens offline): ${docs_site}"
+echo "Docs site (models, marts where BI reads them, metrics, exposures, lineage; opens offline): ${docs_site}"
