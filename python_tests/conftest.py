@@ -293,8 +293,10 @@ class Workplace:
         return {"DBT_TARGET_PATH": str(self.root / f"target_{self.name}_{name}")}
 
 
-def copy_project(destination: Path) -> Path:
-    """A throwaway copy of the project (for tests that edit seeds or models)."""
+def copy_project(destination: Path, runs_scripts: bool = False) -> Path:
+    """A throwaway copy of the project (for tests that edit seeds or models). With `runs_scripts`,
+    also the dependency lock and a link to the project's .venv, so that scripts/*.sh run in the
+    copy: their bootstrap checks the venv against the lock (an unlinked copy would build one)."""
     destination.mkdir(parents=True, exist_ok=True)
     for entry in PROJECT_ENTRIES:
         source = PROJECT_ROOT / entry
@@ -302,6 +304,9 @@ def copy_project(destination: Path) -> Path:
             shutil.copytree(source, destination / entry, ignore=shutil.ignore_patterns("__pycache__"))
         elif source.exists():
             shutil.copy2(source, destination / entry)
+    if runs_scripts:
+        shutil.copy2(PROJECT_ROOT / "requirements.lock", destination)
+        (destination / ".venv").symlink_to(PROJECT_ROOT / ".venv")
     return destination
 
 

@@ -45,13 +45,18 @@ class SemanticLayer:
         `groups` (default: the order mf gives them), the metrics in the order of `metrics`."""
         result = self.mf("query", *args, "--csv", str(out))
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-        with out.open(newline="", encoding="utf-8") as handle:
-            header, *rows = list(csv.reader(handle))
-        groups = groups or [name for name in header if name not in metrics]
-        assert sorted(header) == sorted(groups + metrics), header
-        group_at = [header.index(name) for name in groups]
-        metric_at = [header.index(name) for name in metrics]
-        return {tuple(cell(row[at]) for at in group_at): tuple(cell(row[at]) for at in metric_at) for row in rows}
+        return read_query_csv(out, metrics, groups)
+
+
+def read_query_csv(out: Path, metrics: list[str], groups: list[str] | None = None) -> dict[tuple, tuple]:
+    """The rows of `mf query --csv out`, as SemanticLayer.query returns them."""
+    with out.open(newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    groups = groups or [name for name in header if name not in metrics]
+    assert sorted(header) == sorted(groups + metrics), header
+    group_at = [header.index(name) for name in groups]
+    metric_at = [header.index(name) for name in metrics]
+    return {tuple(cell(row[at]) for at in group_at): tuple(cell(row[at]) for at in metric_at) for row in rows}
 
 
 def cell(value):

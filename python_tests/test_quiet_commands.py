@@ -13,13 +13,11 @@ import datetime
 import json
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import duckdb
 from conftest import (
-    PROJECT_ROOT,
     QUIET_DBT,
     WITH_ARTIFACTS,
     Build,
@@ -109,9 +107,7 @@ def test_the_docs_site_shows_the_marts_where_bi_reads_them(generated_build: Buil
     """scripts/docs_site.sh (the demo's docs site) builds on the read-only serving target: every
     mart's page names it in the published file, with the published columns and comments; the
     other models are named in the build database, which the command never opens."""
-    project = copy_project(tmp_path / "project")
-    shutil.copy(PROJECT_ROOT / "requirements.lock", project)  # the script's bootstrap checks the venv by it
-    (project / ".venv").symlink_to(PROJECT_ROOT / ".venv")
+    project = copy_project(tmp_path / "project", runs_scripts=True)
     site = tmp_path / "site"
     env = {
         **os.environ,
