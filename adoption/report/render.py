@@ -1,0 +1,424 @@
+"""Write the report: the Landscape, then one pass over the accounts (a slice at a time) that writes
+each Customer 360 page and keeps a one-line summary per account for its CSM's page."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import time
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from adoption.published import Publication, connect, publication
+from adoption.report import charts, data
+from adoption.report.data import Row
+
+SLICE_SIZE = 500
+# The report's own words that charts need (the pages' words are in the templates).
+UNSCORED = "Unscored"
+OPEN_MONTH = "open"
+NO_VALUE = "none"
+NO_CSM_PAGE = "_no-csm"  # "_" never occurs in a slug: no CSM's page can take this name
+
+
+# --- names ------------------------------------------------------------------------------------
+
+
+def slug(value: str) -> str:
+    """A safe, unique file name for any id or name: its letters and digits (ASCII, lowercase,
+    at most 40), then 8 hex digits of its SHA-256, so that two values that read alike
+    ("Ana & Bo", "ana-bo") never share a file, on case-insensitive file systems too."""
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    readable = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40].strip("-")
+    digest = hashlib.sha256(value.encode()).hexdigest()[:8]
+    return f"{readable}-{digest}" if readable else digest
+
+
+def csm_page(csm_name: str | None) -> str:
+    return f"{NO_CSM_PAGE if csm_name is None else slug(csm_name)}.html"
+
+
+# --- formatting (filters) -----------------------------------------------------------------------
+
+
+def money(value: Any) -> str:
+    return "" if value is None else f"${float(value):,.0f}"
+
+
+def pct(value: Any) -> str:
+    return "" if value is None else f"{float(value):.1%}"
+
+
+def number(value: Any) -> str:
+    if value is None:
+        return ""
+    value = float(value)
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 1:
+        return f"{value:,.2f}"
+    return f"{value:.3f}"
+
+
+def month_name(value: date | None) -> str:
+    return "" if value is None else value.strftime("%B %Y")
+
+
+def iso(value: date | datetime | None) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def css_word(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+
+
+def csv_value(value: Any) -> Any:
+    """Numbers unformatted, booleans true/false, dates ISO, null empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal | float | int):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("adoption.report", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(money=money, pct=pct, number=number, month_name=month_name, iso=iso, css_word=css_word)
+    env.globals.update(UNSCORED=UNSCORED, OPEN_MONTH=OPEN_MONTH)
+    return env
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    """What a run wrote."""
+
+    out: Path
+    index: Path
+    accounts: int = 0
+    csm_pages: int = 0
+    readme_chart: Path | None = None
+    seconds: float = 0.0
+    exports: list[Path] = field(default_factory=list)
+
+
+class CsvFile:
+    def __init__(self, path: Path, columns: list[str]) -> None:
+        self.path = path
+        self.columns = columns
+        self._file = path.open("w", newline="", encoding="utf-8")
+        self._writer = csv.writer(self._file)
+        self._writer.writerow(columns)
+
+    def write(self, row: Row) -> None:
+        self._writer.writerow([csv_value(row[column]) for column in self.columns])
+
+    def close(self) -> None:
+        self._file.close()
+
+
+CUSTOMER_360_COLUMNS = [
+    "account_id",
+    "account_name",
+    "csm_name",
+    "reporting_month",
+    "use_case",
+    "effective_color",
+    "use_case_color",
+    "use_case_score",
+    "is_overridden",
+    "override_reason",
+    "trend",
+    "next_color",
+    "limiting_measure",
+    "next_step",
+    "lack_of_adoption_reason",
+    "is_lack_of_adoption_reason_accepted",
+    "is_data_gap",
+    "total_arr",
+]
+PORTFOLIO_COLUMNS = [
+    "csm_name",
+    "account_id",
+    "account_name",
+    "reporting_month",
+    "total_arr",
+    "adoption_band",
+    "use_cases_adopted",
+    "adopted_use_cases",
+    "overall_product_score",
+    "overall_product_color",
+    "overall_trend",
+    "alerts_this_month",
+    "reasons_owed",
+    "overrides_in_force",
+]
+BAND_COLUMNS = [
+    "reporting_month",
+    "is_month_complete",
+    "adoption_band",
+    "adoption_band_order",
+    "account_count",
+    "arr",
+    "pct_of_arr",
+    "cumulative_pct_of_arr_at_or_above",
+]
+USE_CASE_COLOR_COLUMNS = ["reporting_month", "is_month_complete", "use_case", "color", "account_count", "arr"]
+
+
+class Report:
+    def __init__(self, published: Path, out: Path, readme_chart: Path | None) -> None:
+        self.published = published
+        self.out = out
+        self.readme_chart = readme_chart
+        self.env = environment()
+        self.templates = {
+            name: self.env.get_template(f"{name}.html.j2") for name in ("landscape", "portfolio", "customer_360")
+        }
+
+    def write(self) -> Summary:
+        started = time.monotonic()
+        for folder in ("csm", "accounts", "exports"):
+            (self.out / folder).mkdir(parents=True, exist_ok=True)
+        con = connect(self.published)
+        try:
+            pub = publication(con)
+            columns = data.Columns(con)
+            summary = Summary(self.out, self.out / "index.html")
+            use_cases = self.landscape(con, columns, pub, summary)
+            portfolios = self.accounts(con, columns, pub, use_cases, summary)
+            self.portfolios(pub, use_cases, portfolios, summary)
+        finally:
+            con.close()
+        summary.seconds = time.monotonic() - started
+        return summary
+
+    def page(self, pub: Publication, root: str) -> dict[str, Any]:
+        return {"pub": pub, "root": root, "generated_at": datetime.now().astimezone().replace(microsecond=0)}
+
+    # Account Landscape ------------------------------------------------------------------------
+
+    def landscape(
+        self, con: duckdb.DuckDBPyConnection, columns: data.Columns, pub: Publication, summary: Summary
+    ) -> list[str]:
+        shares = data.band_shares(con)
+        colors = data.color_order(con)
+        color_counts = data.use_case_colors(con)
+        use_cases = list(
+            dict.fromkeys(row["use_case"] for row in sorted(color_counts, key=lambda r: r["use_case_display_order"]))
+        )
+        month = pub.latest_complete_month
+        bands = charts.bands_in_order(shares)
+        segments = data.band_shares_by(con, columns, month, "sales_segment") if month else []
+        delivery = data.band_shares_by(con, columns, month, "delivery_types") if month else []
+        kpi = charts.arr_by_adoption_band(shares, OPEN_MONTH)
+        figures = {
+            "arr_by_adoption_band": charts.svg(kpi),
+            "accounts_by_use_case_color": charts.svg(
+                charts.use_case_colors(
+                    color_counts,
+                    colors,
+                    UNSCORED,
+                    OPEN_MONTH,
+                    "account_count",
+                    "Accounts per color, by use case",
+                    "Accounts",
+                )
+            ),
+            "arr_by_use_case_color": charts.svg(
+                charts.use_case_colors(
+                    color_counts, colors, UNSCORED, OPEN_MONTH, "arr", "ARR per color, by use case", "ARR ($)"
+                )
+            ),
+        }
+        if segments:
+            figures["arr_by_sales_segment"] = charts.svg(
+                charts.band_shares_by(
+                    segments,
+                    bands,
+                    f"Share of ARR by adoption band and sales segment, {month_name(month)}",
+                    "Sales segment",
+                    NO_VALUE,
+                )
+            )
+        if delivery:
+            figures["arr_by_delivery_type"] = charts.svg(
+                charts.band_shares_by(
+                    delivery,
+                    bands,
+                    f"Share of ARR by adoption band and delivery type, {month_name(month)}",
+                    "Delivery types",
+                    NO_VALUE,
+                )
+            )
+        if self.readme_chart is not None:
+            summary.readme_chart = charts.png(kpi, self.readme_chart)
+        csm_rows = [{**row, "page": f"csm/{csm_page(row['csm_name'])}"} for row in data.csms(con)]
+        moved = (
+            [{**row, "page": f"accounts/{slug(row['account_id'])}.html"} for row in data.movers(con, columns, month)]
+            if month
+            else []
+        )
+        latest_shares = [row for row in shares if row["reporting_month"] == month]
+        html = self.templates["landscape"].render(
+            **self.page(pub, ""),
+            figures={name: Markup(svg) for name, svg in figures.items()},
+            latest_shares=latest_shares,
+            use_cases=use_cases,
+            colors=colors,
+            color_counts=[row for row in color_counts if row["reporting_month"] == month],
+            segments=segments,
+            delivery=delivery,
+            has_delivery=columns.has("fct_account_platform_adoption", "delivery_types"),
+            csms=[row for row in csm_rows if row["csm_name"] is not None],
+            no_csm=next((row for row in csm_rows if row["csm_name"] is None), None),
+            band_moves=[row for row in moved if row["alert_subject"] == "adoption_band"],
+            use_case_alerts=[row for row in moved if row["use_case"] is not None],
+        )
+        summary.index.write_text(html, encoding="utf-8")
+        for name, rows_, header in (
+            ("landscape_band_shares.csv", shares, BAND_COLUMNS),
+            ("landscape_use_case_colors.csv", color_counts, USE_CASE_COLOR_COLUMNS),
+        ):
+            export = CsvFile(self.out / "exports" / name, header)
+            for row in rows_:
+                export.write(row)
+            export.close()
+            summary.exports.append(export.path)
+        return use_cases
+
+    # Customer 360 -----------------------------------------------------------------------------
+
+    def accounts(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        columns: data.Columns,
+        pub: Publication,
+        use_cases: list[str],
+        summary: Summary,
+    ) -> dict[str | None, list[Row]]:
+        month = pub.latest_complete_month
+        template = self.templates["customer_360"]
+        page = self.page(pub, "../")
+        portfolios: dict[str | None, list[Row]] = defaultdict(list)
+        export = CsvFile(self.out / "exports" / "customer_360.csv", CUSTOMER_360_COLUMNS)
+        for accounts in data.accounts(con, SLICE_SIZE):
+            found = data.AccountSlice(con, columns, accounts[0]["account_id"], accounts[-1]["account_id"], month)
+            for account in accounts:
+                context = customer_360(account, found, month)
+                (self.out / "accounts" / f"{context['slug']}.html").write_text(
+                    template.render(**page, **context, csm_href=csm_page(account["csm_name"])), encoding="utf-8"
+                )
+                for row in context["latest_health"]:
+                    export.write({**row, **account})
+                portfolios[account["csm_name"]].append(portfolio_line(context))
+                summary.accounts += 1
+            del found
+        export.close()
+        summary.exports.append(export.path)
+        return portfolios
+
+    # CSM Portfolio ----------------------------------------------------------------------------
+
+    def portfolios(
+        self, pub: Publication, use_cases: list[str], portfolios: dict[str | None, list[Row]], summary: Summary
+    ) -> None:
+        template = self.templates["portfolio"]
+        page = self.page(pub, "../")
+        export = CsvFile(self.out / "exports" / "portfolio.csv", PORTFOLIO_COLUMNS)
+        for csm_name in sorted(portfolios, key=lambda name: (name is None, name or "")):
+            lines = sorted(
+                portfolios[csm_name], key=lambda line: (-(line["total_arr"] or 0), line["account_name"] or "")
+            )
+            (self.out / "csm" / csm_page(csm_name)).write_text(
+                template.render(**page, csm_name=csm_name, lines=lines, use_cases=use_cases), encoding="utf-8"
+            )
+            for line in sorted(lines, key=lambda line: line["account_id"]):
+                export.write({**line, "csm_name": csm_name})
+            summary.csm_pages += 1
+        export.close()
+        summary.exports.append(export.path)
+
+
+def customer_360(account: Row, found: data.AccountSlice, month: date | None) -> dict[str, Any]:
+    account_id = account["account_id"]
+    health = found.health.get(account_id, [])
+    platform = found.platform.get(account_id, [])
+    months = list(dict.fromkeys(row["reporting_month"] for row in health))
+    open_months = {row["reporting_month"] for row in health if not row["is_month_complete"]}
+    grid: dict[str, dict[date, Row]] = {}
+    for row in health:
+        grid.setdefault(row["use_case"], {})[row["reporting_month"]] = row
+    latest_health = [row for row in health if row["reporting_month"] == month]
+    latest_platform = next((row for row in platform if row["reporting_month"] == month), None)
+    alerts = found.alerts.get(account_id, [])
+    measures = found.measures.get(account_id, [])
+    return {
+        "slug": slug(account_id),
+        "account": account,
+        "months": months,
+        "open_months": open_months,
+        "grid": grid,
+        "platform": platform,
+        "latest_platform": latest_platform,
+        "latest_health": latest_health,
+        "measures": measures,
+        "labels": {row["measure"]: row["measure_label"] for row in measures if row["measure_label"]},
+        "alerts": alerts,
+        "month_alerts": [alert for alert in alerts if alert["reporting_month"] == month],
+        "reasons_owed": found.reasons_owed.get(account_id, []),
+        "exclusions": found.exclusions.get(account_id, []),
+        "subscriptions": found.subscriptions.get(account_id, []),
+        "overrides": [row for row in latest_health if row["is_overridden"]],
+        "reasons_on_file": [row for row in latest_health if row["lack_of_adoption_reason"] is not None],
+    }
+
+
+def portfolio_line(context: dict[str, Any]) -> Row:
+    """One account's line on its CSM's page (and in exports/portfolio.csv): the latest complete month."""
+    account = context["account"]
+    latest = context["latest_platform"] or {}
+    return {
+        "account_id": account["account_id"],
+        "account_name": account["account_name"],
+        "slug": context["slug"],
+        "reporting_month": latest.get("reporting_month"),
+        "total_arr": latest.get("total_arr"),
+        "adoption_band": latest.get("adoption_band"),
+        "use_cases_adopted": latest.get("use_cases_adopted"),
+        "adopted_use_cases": latest.get("adopted_use_cases"),
+        "overall_product_score": latest.get("overall_product_score"),
+        "overall_product_color": latest.get("overall_product_color"),
+        "overall_trend": latest.get("overall_trend"),
+        "cells": {row["use_case"]: row for row in context["latest_health"]},
+        "month_alerts": context["month_alerts"],
+        "reasons": context["reasons_owed"],
+        "overrides": context["overrides"],
+        "alerts_this_month": len(context["month_alerts"]),
+        "reasons_owed": len(context["reasons_owed"]),
+        "overrides_in_force": len(context["overrides"]),
+    }
