@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 from conftest import MART_SCHEMA, PROJECT_ROOT, copy_project, generate_landing_zone, query, run_dbt, serving_path
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Locator, Page, sync_playwright
 
 ZONE = {"accounts": 40, "months": 6, "seed": 24, "start_month": "2025-06"}  # past months: all complete
 ARTIFACTS = Path(os.environ.get("ADOPTION_TEST_ARTIFACTS") or PROJECT_ROOT / "python_tests" / ".artifacts")
@@ -199,7 +199,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     raw = generate_landing_zone(work / "raw", **ZONE)
     hostile = make_zone_hostile(raw)
     project = copy_project(work / "project")
-    override_account = add_override(project, raw, {hostile.gap_account})
+    override_account = add_override(project, raw, {hostile.gap_account, hostile.hostile_account})
     database = work / "adoption.duckdb"
     result = run_dbt(["build", "--exclude-resource-type", "unit_test"], raw, database, project_dir=project)
     assert result.ok, result.output[-5000:]
@@ -282,11 +282,17 @@ def screenshot(page: Page, name: str) -> None:
     print(f"screenshot: {path}")
 
 
-def csm_pages(browser: Browser, site: Site) -> dict[str, str]:
-    """Link text -> href of the Landscape's CSM list."""
+def csm_pages(browser: Browser, site: Site) -> dict[str | None, str]:
+    """CSM name -> href of the Landscape's CSM list; None -> the page of the accounts without a CSM."""
     page = browser.open(site.root / "index.html")
     links = page.locator("#csm-list a")
-    return {links.nth(i).inner_text().strip(): links.nth(i).get_attribute("href") for i in range(links.count())}
+    pages: dict[str | None, str] = {}
+    for i in range(links.count()):
+        pages[links.nth(i).inner_text().strip()] = links.nth(i).get_attribute("href")
+    no_csm = page.locator("#no-csm a")
+    if no_csm.count():
+        pages[None] = no_csm.get_attribute("href")
+    return pages
 
 
 def portfolio(page: Page) -> dict[str, tuple[str, str]]:
@@ -366,9 +372,9 @@ def test_landscape_band_shares_are_the_published_ones(site: Site, browser: Brows
 
 
 def test_csm_pages_list_exactly_their_accounts(site: Site, browser: Browser) -> None:
-    """Every CSM in the CSM list (the hostile one, the slash and its twin among them) has a page whose
-    title is their name and that lists exactly their accounts; the one page left over lists the
-    accounts without a CSM."""
+    """The Landscape links a page for every CSM (the hostile one, the slash and its twin among them)
+    and one for the accounts without a CSM, each its own file; each CSM's page is titled with
+    their name and lists exactly their accounts, by name."""
     expected: dict[str | None, set[str]] = {}
     names = {}
     for account_id, account_name, csm_name in site.sql(
@@ -377,11 +383,8 @@ def test_csm_pages_list_exactly_their_accounts(site: Site, browser: Browser) -> 
         expected.setdefault(csm_name, set()).add(account_id)
         names[account_id] = account_name
     assert {HOSTILE_CSM, SLASH_CSM, SLASH_TWIN_CSM, None} <= expected.keys()
-    links = csm_pages(browser, site)
-    assert expected.keys() - {None} <= links.keys()
-    unnamed = links.keys() - expected.keys()
-    assert len(unnamed) == 1, f"one page for the accounts without a CSM, found {unnamed}"
-    pages = {csm: links[csm] for csm in expected if csm is not None} | {None: links[unnamed.pop()]}
+    pages = csm_pages(browser, site)
+    assert pages.keys() == expected.keys()
     assert len(set(pages.values())) == len(pages), f"two CSMs share a page: {pages}"
     for csm, href in pages.items():
         page = browser.open(site.root / href)
@@ -394,33 +397,48 @@ def test_csm_pages_list_exactly_their_accounts(site: Site, browser: Browser) -> 
         assert {account: text for account, (text, _) in listed.items()} == {a: names[a] for a in expected[csm]}
 
 
+def color_cell(cell: Locator) -> tuple[str, bool, bool]:
+    """(color, overridden, data gap) of a color cell, whose text shows the color's word, and one more
+    word when the color is overridden or coincides with a data gap."""
+    color, text = cell.get_attribute("data-color"), cell.inner_text().strip()
+    overridden, gap = (cell.get_attribute(name) == "true" for name in ("data-overridden", "data-data-gap"))
+    assert color and color in text, f"the color word is shown: {text!r}"
+    assert text != color or not (overridden or gap), f"an overridden or data-gap color says so: {text!r}"
+    return color, overridden, gap
+
+
+def text_without_markers(cell: Locator) -> str:
+    """A cell's text without the report's marker words (`.marker`, e.g. "data gap" before a next step)."""
+    text = cell.evaluate(
+        "e => { const c = e.cloneNode(true); c.querySelectorAll('.marker').forEach(m => m.remove());"
+        " return c.textContent; }"
+    )
+    return " ".join(text.split())
+
+
 def grid(page: Page) -> set[tuple]:
+    """(use case, month, color, overridden, data gap) of every cell of the use-case grid."""
     cells = page.locator("#use-case-grid td[data-use-case]")
     shown = set()
     for i in range(cells.count()):
         cell = cells.nth(i)
-        color = cell.get_attribute("data-color")
-        assert color in cell.inner_text(), f"the color word is shown: {cell.inner_text()!r}"
-        shown.add(
-            (
-                cell.get_attribute("data-use-case"),
-                cell.get_attribute("data-month"),
-                color,
-                cell.get_attribute("data-overridden") == "true",
-                cell.get_attribute("data-data-gap") == "true",
-            )
-        )
+        shown.add((cell.get_attribute("data-use-case"), cell.get_attribute("data-month"), *color_cell(cell)))
     return shown
 
 
-def next_steps(page: Page) -> dict[str, tuple[str, str, str]]:
+def next_steps(page: Page) -> dict[str, tuple]:
+    """use case -> (color, overridden, data gap, next step, limiting measure) of the next-steps table;
+    the limiting measure's name is its cell's data-value when it has one (the text may show its label)."""
     rows = page.locator("#next-steps tr[data-use-case]")
     shown = {}
     for i in range(rows.count()):
         row = rows.nth(i)
-        shown[row.get_attribute("data-use-case")] = tuple(
-            row.locator(f"td[data-field={name}]").inner_text().strip()
-            for name in ("color", "next_step", "limiting_measure")
+        step, measure = (row.locator(f"td[data-field={name}]") for name in ("next_step", "limiting_measure"))
+        measure_name = measure.get_attribute("data-value")
+        shown[row.get_attribute("data-use-case")] = (
+            *color_cell(row.locator("td[data-field=color]")),
+            text_without_markers(step),
+            measure.inner_text().strip() if measure_name is None else measure_name,
         )
     return shown
 
@@ -449,11 +467,10 @@ def test_customer_360_shows_the_accounts_colors_and_next_steps(site: Site, brows
     chosen = {site.hostile.hostile_account} | {rows[0][0] for rows in first.values()}
 
     csm_of = dict(site.sql(f"select account_id, nullif(trim(csm_name), '') from {MART_SCHEMA}.dim_accounts"))
-    links = csm_pages(browser, site)
-    (no_csm,) = links.keys() - set(csm_of.values())
+    pages = csm_pages(browser, site)
     shown_kinds = set()
     for account in sorted(chosen):
-        browser.open(site.root / links[csm_of[account] or no_csm])
+        browser.open(site.root / pages[csm_of[account]])
         page = browser.follow(f"#portfolio tr[data-account-id='{account}'] a")
         (name,) = site.sql(f"select account_name from {MART_SCHEMA}.dim_accounts where account_id = ?", [account])[0]
         assert page.locator("h1").inner_text().strip() == name.strip(), account
@@ -467,7 +484,8 @@ def test_customer_360_shows_the_accounts_colors_and_next_steps(site: Site, brows
         )
         assert grid(page) == {row[:5] for row in rows}, account
         this_month = [row for row in rows if row[7]]
-        assert next_steps(page) == {row[0]: (row[2], row[5] or "", row[6] or "") for row in this_month}, account
+        expected = {row[0]: (*row[2:5], " ".join((row[5] or "").split()), row[6] or "") for row in this_month}
+        assert next_steps(page) == expected, account
         shown_kinds |= {UNSCORED for row in this_month if row[2] == UNSCORED}
         shown_kinds |= {"overridden" for row in this_month if row[3]} | {"data gap" for row in this_month if row[4]}
     assert shown_kinds == kinds.keys()
