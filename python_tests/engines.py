@@ -398,14 +398,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def apt_get_install(package: str, *options: str) -> str | None:
-    """`apt-get update` then `apt-get install [options] package`; None when it worked, else why not.
+def apt_get_install(package: str, *more: str) -> str | None:
+    """`apt-get update` then `apt-get install package [more]` (`more`: further packages and apt-get
+    options); None when it worked, else why not.
     pytest's two workers may both install at once (PostgreSQL, Java): apt admits one at a
     time, so they take turns on a file lock."""
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     with open(Path(tempfile.gettempdir()) / "adoption_scoring_apt.lock", "w") as lock, timed(f"apt-get {package}"):
         fcntl.flock(lock, fcntl.LOCK_EX)
-        for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *options, package]):
+        for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", package, *more]):
             proc = subprocess.run(command, env=env, capture_output=True, text=True)
             if proc.returncode != 0:
                 return f"{' '.join(command)} failed: {(proc.stdout + proc.stderr)[-2000:]}"

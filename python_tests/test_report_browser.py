@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from conftest import MART_SCHEMA, PROJECT_ROOT, copy_project, generate_landing_zone, query, run_dbt, serving_path
@@ -53,7 +54,8 @@ MARKUP_FROM_A_NAME = """() => [
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    """The path of Debian's chromium, installed with apt-get (no recommends) when missing."""
+    """The path of Debian's chromium, installed with apt-get when missing (skipped only where
+    this user cannot: not root, or no apt-get); a failed install fails."""
     path = shutil.which("chromium")
     if path:
         return path
@@ -61,7 +63,9 @@ def chromium() -> str:
         pytest.skip("Debian's chromium is not installed and this user cannot apt-get install it")
     import engines
 
-    failure = engines.apt_get_install("chromium", "--no-install-recommends")
+    # Without recommends (about 26 packages, not a desktop); its recommended fonts keep the
+    # screenshots readable on a machine that has none.
+    failure = engines.apt_get_install("chromium", "fonts-liberation", "--no-install-recommends")
     assert failure is None, failure
     path = shutil.which("chromium")
     assert path, "apt-get installed chromium, but there is no chromium on PATH"
@@ -311,12 +315,13 @@ def portfolio(page: Page) -> dict[str, tuple[str, str]]:
 
 def test_every_page_offline_quiet_inert_and_charts_drawn(site: Site, browser: Browser) -> None:
     """Every page of the site: no request leaves file://, no console error, no dialog, no hostile
-    name run as markup; it names the published build and the latest complete month; each chart is
-    an SVG with marks, a title, axis titles and axis labels."""
+    name run as markup; its links are relative and lead to files of the site (it opens from a
+    share); it names the published build and the latest complete month; each chart is an SVG with
+    marks, a title, axis titles and axis labels, and the Landscape has charts."""
     (build_id,) = {row[0] for row in site.sql(f"select distinct build_id from {MART_SCHEMA}.dim_accounts")}
     pages = sorted(site.root.rglob("*.html"))
     assert {path.parent.name for path in pages} >= {site.root.name, "csm", "accounts"}, pages
-    charts = 0
+    charts = {}
     for path in pages:
         page = browser.open(path)
         where = path.relative_to(site.root)
@@ -325,7 +330,15 @@ def test_every_page_offline_quiet_inert_and_charts_drawn(site: Site, browser: Br
         assert page.locator("[data-published-at]").count() >= 1, where
         month = page.locator("[data-latest-complete-month]").first
         assert month.get_attribute("data-latest-complete-month") == site.latest_month.isoformat(), where
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
+            address = urlsplit(href)
+            if address.scheme in ("http", "https", "mailto"):
+                continue  # a link, not a request
+            assert not address.scheme and not address.path.startswith("/"), f"{where}: link {href} is not relative"
+            target = (path.parent / unquote(address.path)) if address.path else path
+            assert target.is_file(), f"{where}: link {href} leads to no file"
         figures = page.locator("figure.chart")
+        charts[where] = figures.count()
         for i in range(figures.count()):
             figure = figures.nth(i)
             name = f"{where} chart {figure.get_attribute('data-chart')}"
@@ -337,8 +350,7 @@ def test_every_page_offline_quiet_inert_and_charts_drawn(site: Site, browser: Br
             for part in ("role-title-text", "role-axis-title", "role-axis-label"):
                 texts = [t.strip() for t in figure.locator(f".{part} text").all_text_contents()]
                 assert any(texts), f"{name}: no {part} text"
-            charts += 1
-    assert charts > 0, "no chart on any page"
+    assert charts[Path("index.html")] > 0, "the Landscape has no chart"
     assert browser.outside_requests == [], browser.outside_requests
     assert browser.console_errors == [], browser.console_errors
     assert browser.dialogs == [], browser.dialogs
