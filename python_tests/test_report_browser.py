@@ -19,12 +19,14 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -407,6 +409,27 @@ def test_csm_pages_list_exactly_their_accounts(site: Site, browser: Browser) -> 
         listed = portfolio(page)
         assert listed.keys() == expected[csm], f"{csm!r} ({href})"
         assert {account: text for account, (text, _) in listed.items()} == {a: names[a] for a in expected[csm]}
+
+
+def test_csm_page_sorts_by_arr(site: Site, browser: Browser) -> None:
+    """The largest portfolio (by SQL) opens highest ARR first, and a click on its ARR heading turns
+    it lowest first: ARR of the latest complete month, from fct_account_platform_adoption."""
+    csm, arr = site.sql(
+        f"select d.csm_name, list(p.total_arr) from {MART_SCHEMA}.dim_accounts as d"
+        f" join {MART_SCHEMA}.fct_account_platform_adoption as p using (account_id)"
+        " where p.reporting_month = ? and d.csm_name is not null group by d.csm_name"
+        " order by count(*) desc, d.csm_name limit 1",
+        [site.latest_month],
+    )[0]
+    page = browser.open(site.root / csm_pages(browser, site)[csm])
+
+    def shown_arr() -> list[Decimal]:
+        cells = page.locator("#portfolio tr[data-account-id] td[data-field=total_arr]")
+        return [Decimal(cells.nth(i).get_attribute("data-sort-value")) for i in range(cells.count())]
+
+    assert shown_arr() == sorted(arr, reverse=True), csm
+    page.locator("#portfolio thead th", has_text=re.compile(r"^\s*ARR\s*$")).click()
+    assert shown_arr() == sorted(arr), csm
 
 
 def color_cell(cell: Locator) -> tuple[str, bool, bool]:
