@@ -309,6 +309,7 @@ def portfolio(page: Page) -> dict[str, tuple[str, str]]:
         row = rows.nth(i)
         link = row.locator("a").first
         listed[row.get_attribute("data-account-id")] = (link.inner_text().strip(), link.get_attribute("href"))
+    assert len(listed) == rows.count(), f"an account listed twice on {page.url}"
     return listed
 
 
@@ -400,6 +401,7 @@ def test_csm_pages_list_exactly_their_accounts(site: Site, browser: Browser) -> 
     pages = csm_pages(browser, site)
     assert pages.keys() == expected.keys()
     assert len(set(pages.values())) == len(pages), f"two CSMs share a page: {pages}"
+    account_pages = {}
     for csm, href in pages.items():
         page = browser.open(site.root / href)
         if csm is not None:
@@ -409,6 +411,11 @@ def test_csm_pages_list_exactly_their_accounts(site: Site, browser: Browser) -> 
         listed = portfolio(page)
         assert listed.keys() == expected[csm], f"{csm!r} ({href})"
         assert {account: text for account, (text, _) in listed.items()} == {a: names[a] for a in expected[csm]}
+        account_pages |= {
+            account: ((site.root / href).parent / link).resolve() for account, (_, link) in listed.items()
+        }
+    # Two accounts share a name (Hostile.twin_accounts): each has its own Customer 360 page.
+    assert len(set(account_pages.values())) == len(names), "two accounts share a Customer 360 page"
 
 
 def test_csm_page_sorts_by_arr(site: Site, browser: Browser) -> None:
