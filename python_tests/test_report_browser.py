@@ -38,9 +38,9 @@ ZONE = {"accounts": 40, "months": 6, "seed": 24, "start_month": "2025-06"}  # pa
 ARTIFACTS = Path(os.environ.get("ADOPTION_TEST_ARTIFACTS") or PROJECT_ROOT / "python_tests" / ".artifacts")
 SCREENSHOTS = ARTIFACTS / "report_browser"
 
-# Names a feed may carry: as text they are harmless; as markup they set window.__pwned.
+# Names a feed may carry: as text they are harmless; as markup they set window.__pwned (and open a dialog).
 HOSTILE_ACCOUNT = """<script>window.__pwned=1</script> Rock & Roll "Quoted" 'Single' Inc."""
-HOSTILE_CSM = """Dana O'Brien & "DJ" <img src=x onerror="window.__pwned=2"><script>window.__pwned=3</script>"""
+HOSTILE_CSM = """Dana O'Brien & "DJ" <img src=x onerror="window.__pwned=2;alert(2)"><script>window.__pwned=3</script>"""
 SLASH_CSM = "Ana/Lee"
 SLASH_TWIN_CSM = "Ana Lee"  # a slug of either name may be the other's
 UNSCORED = "Unscored"  # the word the report's contract shows for a use case without a color
