@@ -304,3 +304,23 @@ def test_hostile_names_are_text_and_get_pages_of_their_own(published: Path, tmp_
     for name in HOSTILE_CSMS:
         page = (site / "csm" / csm_page(name)).read_text(encoding="utf-8")
         assert html.unescape(re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)) == name
+
+
+def test_a_new_report_replaces_the_previous_one_and_nothing_else(published: Path, tmp_path: Path) -> None:
+    """The site is written beside --out and renamed into place: a page of the previous report that
+    the new one does not write is gone; a directory that is not a report is never replaced."""
+    site = tmp_path / "site"
+    first = run_report(published, site, "--no-readme-chart")
+    assert first.returncode == 0, first.stderr[-3000:]
+    stale = site / "accounts" / "gone-00000000.html"
+    stale.write_text("an account no longer published", encoding="utf-8")
+    second = run_report(published, site, "--no-readme-chart")
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert not stale.exists() and (site / "index.html").exists()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
+    other = tmp_path / "documents"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine", encoding="utf-8")
+    refused = run_report(published, other, "--no-readme-chart")
+    assert refused.returncode == 1 and "not a report directory" in refused.stderr
+    assert sorted(path.name for path in other.iterdir()) == ["notes.txt"]

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from adoption.published import default_path
-from adoption.report.render import Report
+from adoption.report.render import NotAReport, Report
 
 DEFAULT_OUT = Path("data/report")
 DEFAULT_README_CHART = Path("docs/images/arr_by_adoption_band.png")
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     published = args.published or default_path()
     try:
         summary = Report(published, args.out, None if args.no_readme_chart else args.readme_chart).write()
-    except (FileNotFoundError, LookupError) as error:
+    except (FileNotFoundError, LookupError, NotAReport) as error:
         print(f"adoption.report: {error}", file=sys.stderr)
         return 1
     print(

@@ -19,13 +19,25 @@ import duckdb
 
 from adoption.published import MARTS
 
-Row = dict[str, Any]
+
+class Row(dict[str, Any]):
+    """A row: its columns by name, as `row["total_arr"]` and as `row.total_arr`. Templates read
+    `row.total_arr`, which Jinja tries as an attribute first: found here at once, where a plain
+    dict would raise AttributeError first (a third of the render time of a page)."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[Row]:
     cursor = con.execute(sql, params or [])
     names = [column[0] for column in cursor.description]
-    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    return [Row(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
 
 class Columns:
@@ -151,7 +163,7 @@ def accounts(con: duckdb.DuckDBPyConnection, slice_size: int) -> Iterator[list[R
     names = [column[0] for column in result.description]
     try:
         while batch := result.fetchmany(slice_size):
-            yield [dict(zip(names, values, strict=True)) for values in batch]
+            yield [Row(zip(names, values, strict=True)) for values in batch]
     finally:
         cursor.close()
 
@@ -174,8 +186,23 @@ class AccountSlice:
         self.platform = by_account(
             rows(
                 con,
-                f"select * exclude (build_id) from {MARTS}.fct_account_platform_adoption "
+                f"select account_id, reporting_month, is_month_complete, total_arr, pct_arr_reporting_usage, "
+                f"subscription_count, subscriptions_reporting_usage, overall_product_score, overall_product_color, "
+                f"overall_trend, use_cases_adopted, adopted_use_cases, adoption_band, platform_score_trend "
+                f"from {MARTS}.fct_account_platform_adoption "
                 f"where account_id between ? and ? order by account_id, reporting_month",
+                span,
+            )
+        )
+        data_gap = columns.select("fct_account_use_case_health", "is_data_gap", "h", "false")
+        # Every month's colors (the grid), then the latest complete month's whole rows.
+        self.grid = by_account(
+            rows(
+                con,
+                f"select h.account_id, h.reporting_month, h.is_month_complete, h.use_case, h.effective_color, "
+                f"h.is_overridden, {data_gap} from {MARTS}.fct_account_use_case_health as h "
+                f"where h.account_id between ? and ? "
+                f"order by h.account_id, h.reporting_month, h.use_case_display_order",
                 span,
             )
         )
@@ -185,11 +212,10 @@ class AccountSlice:
                 f"select h.account_id, h.reporting_month, h.is_month_complete, h.use_case, h.use_case_display_order, "
                 f"h.use_case_score, h.use_case_color, h.effective_color, h.is_overridden, h.override_reason, "
                 f"h.is_adopted, h.trend, h.score_change, h.next_color, h.limiting_measure, h.next_step, "
-                f"h.lack_of_adoption_reason, h.is_lack_of_adoption_reason_accepted, h.total_arr, "
-                f"{columns.select('fct_account_use_case_health', 'is_data_gap', 'h', 'false')} "
+                f"h.lack_of_adoption_reason, h.is_lack_of_adoption_reason_accepted, h.total_arr, {data_gap} "
                 f"from {MARTS}.fct_account_use_case_health as h where h.account_id between ? and ? "
-                f"order by h.account_id, h.reporting_month, h.use_case_display_order",
-                span,
+                f"and h.reporting_month = ? order by h.account_id, h.use_case_display_order",
+                at_month,
             )
         )
         self.measures = by_account(

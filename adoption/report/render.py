@@ -4,8 +4,11 @@ each Customer 360 page and keeps a one-line summary per account for its CSM's pa
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
+import os
 import re
+import shutil
 import time
 import unicodedata
 from collections import defaultdict
@@ -17,17 +20,21 @@ from typing import Any
 
 import duckdb
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from adoption.published import Publication, connect, publication
 from adoption.report import charts, data
 from adoption.report.data import Row
 
 SLICE_SIZE = 500
+DUCKDB_MEMORY_LIMIT = "128MB"
 # The report's own words that charts need (the pages' words are in the templates).
 UNSCORED = "Unscored"
 OPEN_MONTH = "open"
 NO_VALUE = "none"
+OVERRIDDEN = "overridden"
+NO_ROW = "no row"
+DATA_GAP = "data gap"
 NO_CSM_PAGE = "_no-csm"  # "_" never occurs in a slug: no CSM's page can take this name
 
 
@@ -97,6 +104,60 @@ def csv_value(value: Any) -> Any:
     return value
 
 
+# --- color cells (the HTML contract, docs/report.md) ------------------------------------------------
+# Written here rather than as template macros: a Customer 360 page holds about a hundred of them,
+# and a cached function is ten times faster than a Jinja macro call.
+
+
+def marker(word: str) -> str:
+    return f' <span class="marker">{escape(word)}</span>'
+
+
+@functools.lru_cache(maxsize=65536)
+def _color_cell(
+    use_case: str, month: date, color: str | None, data_gap: bool, overridden: bool, field: str | None
+) -> Markup:
+    word = color if color is not None else UNSCORED
+    attributes = (
+        f'class="color color-{css_word(word)}" data-use-case="{escape(use_case)}" '
+        f'data-month="{month.isoformat()}" data-color="{escape(word)}"'
+    )
+    if field:
+        attributes += f' data-field="{escape(field)}"'
+    if data_gap:
+        attributes += ' data-data-gap="true"'
+    if overridden:
+        attributes += ' data-overridden="true"'
+    markers = (marker(OVERRIDDEN) if overridden else "") + (marker(DATA_GAP) if data_gap else "")
+    return Markup(f"<td {attributes}>{escape(word)}{markers}</td>")
+
+
+def color_cell(row: Row, field: str | None = None) -> Markup:
+    """A use case's color in one month: `<td class="color color-red" data-use-case="CI"
+    data-month="2026-11-01" data-color="Red">Red</td>`, the word always shown (Unscored when
+    the use case has no score), data-gap and overridden cells marked in a word too."""
+    return _color_cell(
+        row["use_case"],
+        row["reporting_month"],
+        row["effective_color"],
+        bool(row["is_data_gap"]),
+        bool(row["is_overridden"]),
+        field,
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def word_cell(color: str | None) -> Markup:
+    """An overall or a measure's color (not a use case's): the word always shown."""
+    word = color if color is not None else UNSCORED
+    return Markup(f'<td class="score-color color-{css_word(word)}" data-color="{escape(word)}">{escape(word)}</td>')
+
+
+@functools.lru_cache(maxsize=4096)
+def short_month(month: date) -> str:
+    return month.strftime("%b %Y")
+
+
 def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("adoption.report", "templates"),
@@ -105,8 +166,17 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(money=money, pct=pct, number=number, month_name=month_name, iso=iso, css_word=css_word)
-    env.globals.update(UNSCORED=UNSCORED, OPEN_MONTH=OPEN_MONTH)
+    env.filters.update(
+        money=money, pct=pct, number=number, month_name=month_name, iso=iso, css_word=css_word, short_month=short_month
+    )
+    env.globals.update(
+        UNSCORED=UNSCORED,
+        OPEN_MONTH=OPEN_MONTH,
+        DATA_GAP=DATA_GAP,
+        OVERRIDDEN=OVERRIDDEN,
+        color_cell=color_cell,
+        word_cell=word_cell,
+    )
     return env
 
 
@@ -190,6 +260,24 @@ BAND_COLUMNS = [
 USE_CASE_COLOR_COLUMNS = ["reporting_month", "is_month_complete", "use_case", "color", "account_count", "arr"]
 
 
+class NotAReport(Exception):
+    """--out names a directory that holds something other than a report."""
+
+
+def refuse_to_replace(out: Path) -> None:
+    if out.exists() and not (out.is_dir() and ((out / "index.html").is_file() or not any(out.iterdir()))):
+        raise NotAReport(f"{out} exists and is not a report directory (no index.html): choose another --out")
+
+
+def put_in_place(site: Path, out: Path) -> None:
+    """Rename the new site to `out`; the previous report, if any, is moved aside first, then removed."""
+    old = out.parent / f".{out.name}.previous-{os.getpid()}"
+    if out.exists():
+        out.rename(old)
+    site.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 class Report:
     def __init__(self, published: Path, out: Path, readme_chart: Path | None) -> None:
         self.published = published
@@ -197,23 +285,39 @@ class Report:
         self.readme_chart = readme_chart
         self.env = environment()
         self.templates = {
-            name: self.env.get_template(f"{name}.html.j2") for name in ("landscape", "portfolio", "customer_360")
+            name: self.env.get_template(f"{name}.html.j2")
+            for name in ("landscape", "portfolio", "portfolio_row", "customer_360")
         }
 
     def write(self) -> Summary:
+        """Write the whole site beside `out`, then put it in place of the previous one: a reader
+        never sees half a report, and no page of an account gone from the published set stays."""
         started = time.monotonic()
+        refuse_to_replace(self.out)
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.site = self.out.parent / f".{self.out.name}.writing-{os.getpid()}"
+        shutil.rmtree(self.site, ignore_errors=True)
         for folder in ("csm", "accounts", "exports"):
-            (self.out / folder).mkdir(parents=True, exist_ok=True)
-        con = connect(self.published)
+            (self.site / folder).mkdir(parents=True)
+        summary = Summary(self.out, self.out / "index.html")
         try:
-            pub = publication(con)
-            columns = data.Columns(con)
-            summary = Summary(self.out, self.out / "index.html")
-            use_cases = self.landscape(con, columns, pub, summary)
-            portfolios = self.accounts(con, columns, pub, use_cases, summary)
-            self.portfolios(pub, use_cases, portfolios, summary)
-        finally:
-            con.close()
+            con = connect(self.published)
+            try:
+                # DuckDB would keep the file's blocks it read cached up to most of the machine's
+                # memory; the report reads each block about once: a small cache bounds memory.
+                con.execute(f"set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+                pub = publication(con)
+                columns = data.Columns(con)
+                use_cases = self.landscape(con, columns, pub, summary)
+                portfolios = self.accounts(con, columns, pub, use_cases, summary)
+                self.portfolios(pub, use_cases, portfolios, summary)
+            finally:
+                con.close()
+            put_in_place(self.site, self.out)
+        except BaseException:
+            shutil.rmtree(self.site, ignore_errors=True)
+            raise
+        summary.exports = [self.out / "exports" / path.name for path in summary.exports]
         summary.seconds = time.monotonic() - started
         return summary
 
@@ -277,9 +381,9 @@ class Report:
             )
         if self.readme_chart is not None:
             summary.readme_chart = charts.png(kpi, self.readme_chart)
-        csm_rows = [{**row, "page": f"csm/{csm_page(row['csm_name'])}"} for row in data.csms(con)]
+        csm_rows = [Row(row, page=f"csm/{csm_page(row['csm_name'])}") for row in data.csms(con)]
         moved = (
-            [{**row, "page": f"accounts/{slug(row['account_id'])}.html"} for row in data.movers(con, columns, month)]
+            [Row(row, page=f"accounts/{slug(row['account_id'])}.html") for row in data.movers(con, columns, month)]
             if month
             else []
         )
@@ -299,12 +403,12 @@ class Report:
             band_moves=[row for row in moved if row["alert_subject"] == "adoption_band"],
             use_case_alerts=[row for row in moved if row["use_case"] is not None],
         )
-        summary.index.write_text(html, encoding="utf-8")
+        (self.site / "index.html").write_text(html, encoding="utf-8")
         for name, rows_, header in (
             ("landscape_band_shares.csv", shares, BAND_COLUMNS),
             ("landscape_use_case_colors.csv", color_counts, USE_CASE_COLOR_COLUMNS),
         ):
-            export = CsvFile(self.out / "exports" / name, header)
+            export = CsvFile(self.site / "exports" / name, header)
             for row in rows_:
                 export.write(row)
             export.close()
@@ -323,19 +427,26 @@ class Report:
     ) -> dict[str | None, list[Row]]:
         month = pub.latest_complete_month
         template = self.templates["customer_360"]
+        row_template = self.templates["portfolio_row"]
         page = self.page(pub, "../")
         portfolios: dict[str | None, list[Row]] = defaultdict(list)
-        export = CsvFile(self.out / "exports" / "customer_360.csv", CUSTOMER_360_COLUMNS)
+        export = CsvFile(self.site / "exports" / "customer_360.csv", CUSTOMER_360_COLUMNS)
         for accounts in data.accounts(con, SLICE_SIZE):
             found = data.AccountSlice(con, columns, accounts[0]["account_id"], accounts[-1]["account_id"], month)
             for account in accounts:
                 context = customer_360(account, found, month)
-                (self.out / "accounts" / f"{context['slug']}.html").write_text(
+                (self.site / "accounts" / f"{context['slug']}.html").write_text(
                     template.render(**page, **context, csm_href=csm_page(account["csm_name"])), encoding="utf-8"
                 )
                 for row in context["latest_health"]:
                     export.write({**row, **account})
-                portfolios[account["csm_name"]].append(portfolio_line(context))
+                line = portfolio_line(context)
+                # Only the CSM page's row (rendered) and the export's figures are kept until the
+                # CSM pages are written: a few hundred bytes an account.
+                line["html"] = Markup(row_template.render(line=line, use_cases=use_cases))
+                portfolios[account["csm_name"]].append(
+                    Row({column: line[column] for column in (*PORTFOLIO_COLUMNS[1:], "html")})
+                )
                 summary.accounts += 1
             del found
         export.close()
@@ -349,12 +460,12 @@ class Report:
     ) -> None:
         template = self.templates["portfolio"]
         page = self.page(pub, "../")
-        export = CsvFile(self.out / "exports" / "portfolio.csv", PORTFOLIO_COLUMNS)
+        export = CsvFile(self.site / "exports" / "portfolio.csv", PORTFOLIO_COLUMNS)
         for csm_name in sorted(portfolios, key=lambda name: (name is None, name or "")):
             lines = sorted(
                 portfolios[csm_name], key=lambda line: (-(line["total_arr"] or 0), line["account_name"] or "")
             )
-            (self.out / "csm" / csm_page(csm_name)).write_text(
+            (self.site / "csm" / csm_page(csm_name)).write_text(
                 template.render(**page, csm_name=csm_name, lines=lines, use_cases=use_cases), encoding="utf-8"
             )
             for line in sorted(lines, key=lambda line: line["account_id"]):
@@ -366,14 +477,18 @@ class Report:
 
 def customer_360(account: Row, found: data.AccountSlice, month: date | None) -> dict[str, Any]:
     account_id = account["account_id"]
-    health = found.health.get(account_id, [])
+    colors = found.grid.get(account_id, [])
     platform = found.platform.get(account_id, [])
-    months = list(dict.fromkeys(row["reporting_month"] for row in health))
-    open_months = {row["reporting_month"] for row in health if not row["is_month_complete"]}
-    grid: dict[str, dict[date, Row]] = {}
-    for row in health:
-        grid.setdefault(row["use_case"], {})[row["reporting_month"]] = row
-    latest_health = [row for row in health if row["reporting_month"] == month]
+    months = list(dict.fromkeys(row["reporting_month"] for row in colors))
+    open_months = {row["reporting_month"] for row in colors if not row["is_month_complete"]}
+    by_use_case: dict[str, dict[date, Row]] = {}
+    for row in colors:
+        by_use_case.setdefault(row["use_case"], {})[row["reporting_month"]] = row
+    grid = {
+        use_case: Markup("").join(color_cell(cells[month]) if month in cells else no_row(month) for month in months)
+        for use_case, cells in by_use_case.items()
+    }
+    latest_health = found.health.get(account_id, [])
     latest_platform = next((row for row in platform if row["reporting_month"] == month), None)
     alerts = found.alerts.get(account_id, [])
     measures = found.measures.get(account_id, [])
@@ -398,27 +513,34 @@ def customer_360(account: Row, found: data.AccountSlice, month: date | None) -> 
     }
 
 
+@functools.lru_cache(maxsize=4096)
+def no_row(month: date) -> Markup:
+    return Markup(f'<td class="muted" data-month="{month.isoformat()}">{escape(NO_ROW)}</td>')
+
+
 def portfolio_line(context: dict[str, Any]) -> Row:
     """One account's line on its CSM's page (and in exports/portfolio.csv): the latest complete month."""
     account = context["account"]
     latest = context["latest_platform"] or {}
-    return {
-        "account_id": account["account_id"],
-        "account_name": account["account_name"],
-        "slug": context["slug"],
-        "reporting_month": latest.get("reporting_month"),
-        "total_arr": latest.get("total_arr"),
-        "adoption_band": latest.get("adoption_band"),
-        "use_cases_adopted": latest.get("use_cases_adopted"),
-        "adopted_use_cases": latest.get("adopted_use_cases"),
-        "overall_product_score": latest.get("overall_product_score"),
-        "overall_product_color": latest.get("overall_product_color"),
-        "overall_trend": latest.get("overall_trend"),
-        "cells": {row["use_case"]: row for row in context["latest_health"]},
-        "month_alerts": context["month_alerts"],
-        "reasons": context["reasons_owed"],
-        "overrides": context["overrides"],
-        "alerts_this_month": len(context["month_alerts"]),
-        "reasons_owed": len(context["reasons_owed"]),
-        "overrides_in_force": len(context["overrides"]),
-    }
+    return Row(
+        {
+            "account_id": account["account_id"],
+            "account_name": account["account_name"],
+            "slug": context["slug"],
+            "reporting_month": latest.get("reporting_month"),
+            "total_arr": latest.get("total_arr"),
+            "adoption_band": latest.get("adoption_band"),
+            "use_cases_adopted": latest.get("use_cases_adopted"),
+            "adopted_use_cases": latest.get("adopted_use_cases"),
+            "overall_product_score": latest.get("overall_product_score"),
+            "overall_product_color": latest.get("overall_product_color"),
+            "overall_trend": latest.get("overall_trend"),
+            "cells": {row["use_case"]: row for row in context["latest_health"]},
+            "month_alerts": context["month_alerts"],
+            "reasons": context["reasons_owed"],
+            "overrides": context["overrides"],
+            "alerts_this_month": len(context["month_alerts"]),
+            "reasons_owed": len(context["reasons_owed"]),
+            "overrides_in_force": len(context["overrides"]),
+        }
+    )
