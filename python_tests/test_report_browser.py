@@ -318,9 +318,10 @@ def portfolio(page: Page) -> dict[str, tuple[str, str]]:
 
 def test_every_page_offline_quiet_inert_and_charts_drawn(site: Site, browser: Browser) -> None:
     """Every page of the site: no request leaves file://, no console error, no dialog, no hostile
-    name run as markup; its links are relative and lead to files of the site (it opens from a
-    share); it names the published build and the latest complete month; each chart is an SVG with
-    marks, a title, axis titles and axis labels, and the Landscape has charts."""
+    name run as markup, no missing value printed `None`; its links are relative and lead to files
+    of the site (it opens from a share); it names the published build and the latest complete
+    month; each chart is an SVG with marks, a title, axis titles and axis labels, and the
+    Landscape has charts."""
     (build_id,) = {row[0] for row in site.sql(f"select distinct build_id from {MART_SCHEMA}.dim_accounts")}
     pages = sorted(site.root.rglob("*.html"))
     assert {path.parent.name for path in pages} >= {site.root.name, "csm", "accounts"}, pages
@@ -329,6 +330,8 @@ def test_every_page_offline_quiet_inert_and_charts_drawn(site: Site, browser: Br
         page = browser.open(path)
         where = path.relative_to(site.root)
         assert page.evaluate("typeof window.__pwned") == "undefined", f"{where} ran a hostile name"
+        leaked = re.findall(r".{0,40}\b(?:None|nan|NaT|undefined)\b.{0,40}", page.locator("body").inner_text())
+        assert not leaked, f"{where}: a missing value printed as Python or JavaScript writes it: {leaked}"
         assert page.locator("[data-build-id]").first.inner_text().strip() == build_id, where
         assert page.locator("[data-published-at]").count() >= 1, where
         month = page.locator("[data-latest-complete-month]").first
