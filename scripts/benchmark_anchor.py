@@ -165,6 +165,14 @@ def render(con: duckdb.DuckDBPyConnection, raw_path: Path, build_id: str) -> str
         explanation_places=project_vars["explanation_decimal_places"],
         next_step=next_step,
         next_step_columns=", ".join(f"h.{column}" for column in NEXT_STEP_COLUMNS),
+        # An account's data gap (issue 24) leads its next step.
+        account_next_step_columns=", ".join(
+            [f"h.{column}" for column in NEXT_STEP_COLUMNS[:-1]]
+            + [
+                "case when d.is_data_gap then d.step || coalesce(' ' || h.next_step, '')"
+                " else h.next_step end as next_step"
+            ]
+        ),
         build_id=build_id,
         first_open_month=(started - dt.timedelta(days=float(project_vars["month_complete_grace_days"]))).strftime(
             "%Y-%m-01"

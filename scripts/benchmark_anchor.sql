@@ -497,6 +497,60 @@ inner join instance_months as i on s.entity_id = i.uuid and s.reporting_month = 
 left join use_cases as u on s.use_case = u.use_case
 where s.entity_type = 'instance';
 
+-- Data gaps (issue 24): an account value behind which fewer subscriptions stand than in the previous
+-- calendar month, or none now where one did then; a churned subscription counts. No previous month: no gap.
+create table measure_gaps as
+select c.entity_id as account_id, c.reporting_month, c.measure, c.use_case,
+    coalesce(c.measure_label, c.measure) as label, coalesce(c.measure_display_order, 2147483647) as label_order,
+    cast(c.subscriptions_contributing as integer) as subscriptions_contributing,
+    cast(p.subscriptions_contributing as integer) as previous_month_subscriptions_contributing,
+    coalesce(c.subscriptions_contributing < p.subscriptions_contributing
+        or (c.measure_value is null and p.measure_value is not null), false) as is_data_gap
+from measure_scores as c
+left join measure_scores as p
+    on p.entity_type = 'account' and c.entity_id = p.entity_id and c.measure = p.measure
+    and p.reporting_month = c.reporting_month - interval 1 month
+where c.entity_type = 'account';
+
+-- Per use case (its weighted measures), overall (the use cases it weighs) and adoption_band (the use cases
+-- the platform score counts): any gap, and the first gapped measure by use-case then measure order.
+create table account_data_gaps as
+with phrase_book as (
+    select map_from_entries(list((phrase_key, phrase))) as p from explanation_phrases
+),
+weighted as (
+    select g.*, u.display_order as use_case_order, u.counts_toward_platform_score
+    from measure_gaps as g
+    inner join use_case_measures as m on g.measure = m.measure and g.use_case = m.use_case
+    inner join use_cases as u on g.use_case = u.use_case
+    where m.weight > 0
+),
+subjects as (
+    select w.*, w.use_case as subject from weighted as w
+    union all
+    select w.*, 'overall' from weighted as w
+    where w.use_case in (
+        select component from overall_score_weights where component_type = 'use_case' and weight > 0
+    )
+    union all
+    select w.*, 'adoption_band' from weighted as w where w.counts_toward_platform_score
+),
+gaps as (
+    select account_id, reporting_month, subject, bool_or(is_data_gap) as is_data_gap,
+        arg_min(struct_pack(label := label, n := subscriptions_contributing,
+            before := previous_month_subscriptions_contributing), (use_case_order, label_order, measure))
+            filter (where is_data_gap) as gap
+    from subjects
+    group by all
+)
+select g.account_id, g.reporting_month, g.subject, g.is_data_gap,
+    replace(replace(replace(pb.p['data_gap_step'], '{{measure_label}}', g.gap.label),
+        '{{count}}', cast(g.gap.n as varchar)), '{{previous_count}}', cast(g.gap.before as varchar)) as step,
+    replace(replace(replace(pb.p['alert_data_gap'], '{{measure_label}}', g.gap.label),
+        '{{count}}', cast(g.gap.n as varchar)), '{{previous_count}}', cast(g.gap.before as varchar)) as clause
+from gaps as g
+cross join phrase_book as pb;
+
 create table marts.fct_instance_use_case_health as
 select h.entity_id as uuid, h.reporting_month, h.component as use_case,
     cast(h.display_order as integer) as use_case_display_order, i.license_subscription_id as subscription_id,
@@ -530,9 +584,10 @@ select h.entity_id as account_id, h.reporting_month, h.reporting_month < date '{
     h.component as use_case, cast(h.display_order as integer) as use_case_display_order, h.score as use_case_score,
     h.color as use_case_color, cast(h.color_rank as integer) as use_case_color_rank, h.effective_color,
     h.is_overridden, h.override_reason, h.effective_is_adopted as is_adopted,
-    cast(h.inputs_scored as integer) as measures_scored, y.previous_month_color, y.color_3_months_ago,
+    cast(h.inputs_scored as integer) as measures_scored, coalesce(d.is_data_gap, false) as is_data_gap,
+    y.previous_month_color, y.color_3_months_ago,
     y.previous_month_score, h.score - y.previous_month_score as score_change,
-    trend(h.score - y.previous_month_score) as trend, {next_step_columns},
+    trend(h.score - y.previous_month_score) as trend, {account_next_step_columns},
     r.reason as lack_of_adoption_reason, r.is_accepted_reason as is_lack_of_adoption_reason_accepted,
     cast(m.total_arr as decimal(18, 2)) as total_arr, '{build_id}' as build_id
 from use_case_health as h
@@ -541,6 +596,8 @@ inner join account_history as y
 left join latest_reasons as r
     on h.entity_id = r.entity_id and h.reporting_month = r.reporting_month and h.component = r.component
 left join account_months as m on h.entity_id = m.account_id and h.reporting_month = m.reporting_month
+left join account_data_gaps as d
+    on h.entity_id = d.account_id and h.reporting_month = d.reporting_month and h.component = d.subject
 where h.entity_type = 'account';
 
 create table marts.fct_account_measures as
@@ -549,6 +606,7 @@ select c.entity_id as account_id, c.reporting_month, c.reporting_month < date '{
     cast(c.account_age_months as integer) as account_age_months, c.measure_value,
     cast(c.measure_score as integer) as measure_score, c.measure_color,
     cast(c.subscriptions_contributing as integer) as subscriptions_contributing,
+    g.previous_month_subscriptions_contributing, g.is_data_gap,
     p.measure_value as previous_month_value, p.measure_color as previous_month_color, c.next_color,
     c.next_color_direction, c.next_color_threshold, c.next_color_threshold_inclusive, c.gap_to_next_color,
     cast(c.measure_denominator as bigint) as measure_denominator, c.numerator_gap_to_next_color, c.numerator_unit,
@@ -558,6 +616,8 @@ left join measure_scores as p
     on p.entity_type = 'account' and c.entity_id = p.entity_id and c.measure = p.measure
     and p.reporting_month = c.reporting_month - interval 1 month
 left join use_cases as u on c.use_case = u.use_case
+left join measure_gaps as g
+    on c.entity_id = g.account_id and c.reporting_month = g.reporting_month and c.measure = g.measure
 where c.entity_type = 'account';
 
 create table marts.fct_account_platform_adoption as
@@ -643,9 +703,18 @@ with changes as (
     where not is_no_data_band and not previous_month_is_no_data_band
 )
 select c.account_id, c.reporting_month, c.reporting_month < date '{first_open_month}' as is_month_complete,
-    c.* exclude (account_id, reporting_month), a.csm_name, '{build_id}' as build_id
+    c.* exclude (account_id, reporting_month), coalesce(d.is_data_gap, false) as is_data_gap,
+    replace(replace(replace(replace(pb.p['alert_' || c.alert_type],
+        '{{subject}}', coalesce(c.use_case, pb.p['alert_subject_' || c.alert_subject])),
+        '{{previous}}', coalesce(c.previous_color, c.previous_adoption_band)),
+        '{{current}}', coalesce(c.current_color, c.current_adoption_band)),
+        '{{data_gap}}', case when d.is_data_gap then d.clause else '' end) as alert_sentence,
+    a.csm_name, '{build_id}' as build_id
 from changes as c
+cross join (select map_from_entries(list((phrase_key, phrase))) as p from explanation_phrases) as pb
 left join accounts as a using (account_id)
+left join account_data_gaps as d
+    on c.account_id = d.account_id and c.reporting_month = d.reporting_month and c.alert_subject = d.subject
 where c.alert_type is not null;
 
 create table marts.dq_rejected_pings as
