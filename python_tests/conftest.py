@@ -78,6 +78,7 @@ FILE_SECONDS = {
     "test_scenarios.py": 20,
     "test_scenario_explanations.py": 4,
     "test_scenario_docs_example.py": 2,
+    "test_data_gaps.py": 2,
     "test_structure.py": 16,
     "test_quiet_commands.py": 70,
     "test_landing_line_endings.py": 7,
