@@ -476,14 +476,15 @@ def test_a_credit_is_kept_flagged_and_the_band_follows_the_score(build: Build) -
 
 
 def test_a_line_that_is_not_utf8_is_rejected_alone(build: Build) -> None:
-    """The Latin-1 line of 2025-06.ndjson (line 30, after the scenario's 29) is rejected as
+    """The Latin-1 line of 2025-06.ndjson (appended after the scenario's lines) is rejected as
     invalid_utf8 with its text kept; the UTF-8 line after it is accepted with its 'é'; every
     other line is scored (SCN01 stays all Green, untouched by its instance's rejected ping)."""
     rejected = build.query(
         "select line_number, rejection_reason, payload from marts_build.dq_rejected_pings "
         "where source_file = '2025-06.ndjson'"
     )
-    assert rejected == [(30, "invalid_utf8", NOT_UTF8_LINE.decode("latin-1"))]
+    scenario_lines = len((LANDING_ZONE / "usage_pings" / "2025-06.ndjson").read_bytes().splitlines())
+    assert rejected == [(scenario_lines + 1, "invalid_utf8", NOT_UTF8_LINE.decode("latin-1"))]
     hostname = build.query("select hostname from staging.stg_landing__usage_pings where ping_id = 'p-utf8'")
     assert hostname == [("café.example",)]
     assert use_case_colors(build, "SCN01") == {"SCM": "Green", "CI": "Green", "CD": "Green", "Security": "Green"}
