@@ -149,7 +149,30 @@ worded as (
                         ~ ' else with_color_after.limiting_numerator_unit end'),
                 ]) }}
             else ''
-        end as numerator_gap_phrase
+        end as numerator_gap_phrase,
+        -- The numbers as words: grouped by thousands, each written apart
+        -- from the bounds it has not reached.
+        coalesce(
+            with_color_after.limiting_measure_label, {{ words_of_name('with_color_after.limiting_measure') }}
+        ) as measure_label_text,
+        {{ format_number_apart(
+            'with_color_after.limiting_measure_value', ['with_color_after.limiting_measure_threshold']
+        ) }} as measure_value_text,
+        {{ format_number_apart(
+            'with_color_after.limiting_measure_threshold', ['with_color_after.limiting_measure_value']
+        ) }} as threshold_text,
+        {{ format_number_apart(
+            'with_color_after.score',
+            ['with_color_after.next_color_score_bound', 'with_color_after.score_if_limiting_measure_improves']
+        ) }} as score_text,
+        {{ format_number_apart(
+            'with_color_after.score_if_limiting_measure_improves',
+            ['with_color_after.next_color_score_bound', 'with_color_after.score']
+        ) }} as score_after_text,
+        {{ format_number_apart(
+            'with_color_after.next_color_score_bound',
+            ['with_color_after.score', 'with_color_after.score_if_limiting_measure_improves']
+        ) }} as score_threshold_text
     from with_color_after
     left join phrases as step_template
         on step_template.phrase_key = case
@@ -211,21 +234,17 @@ final as (
         color_if_limiting_measure_improves,
         case
             when limiting_measure is not null then trim({{ fill_template('step_template', [
-                ('measure_label', 'coalesce(limiting_measure_label, ' ~ words_of_name('limiting_measure') ~ ')'),
-                ('measure_value', format_number_apart('limiting_measure_value', ['limiting_measure_threshold'])),
+                ('measure_label', 'measure_label_text'),
+                ('measure_value', 'measure_value_text'),
                 ('bound', 'measure_bound_phrase'),
-                ('threshold', format_number_apart('limiting_measure_threshold', ['limiting_measure_value'])),
+                ('threshold', 'threshold_text'),
                 ('use_case', 'health_component'),
                 ('color_after', 'color_if_limiting_measure_improves'),
-                ('score', format_number_apart('score', ['next_color_score_bound', 'score_if_limiting_measure_improves'])),
-                ('score_after', format_number_apart(
-                    'score_if_limiting_measure_improves', ['next_color_score_bound', 'score']
-                )),
+                ('score', 'score_text'),
+                ('score_after', 'score_after_text'),
                 ('next_color', 'next_color'),
                 ('score_bound', 'score_bound_phrase'),
-                ('score_threshold', format_number_apart(
-                    'next_color_score_bound', ['score', 'score_if_limiting_measure_improves']
-                )),
+                ('score_threshold', 'score_threshold_text'),
                 ('numerator_gap', 'numerator_gap_phrase'),
             ]) }})
         end as next_step
