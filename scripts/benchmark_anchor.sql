@@ -11,7 +11,15 @@ create temp macro at_age(t_min, t_max, age) as (t_min is null or age >= t_min) a
 create temp macro age_months(m, since) as case when (year(m) - year(since)) * 12 + month(m) - month(since) >= 0
     then (year(m) - year(since)) * 12 + month(m) - month(since) end;
 create temp macro trend(change) as case when change > 0 then 'up' when change < 0 then 'down' when change = 0 then 'same' end;
-create temp macro fmt(x) as regexp_replace(cast(cast(x as decimal(38, {explanation_places})) as varchar), '[.]?0+$', '', 'g');
+-- Sentence numbers: a rounded decimal d as text, trailing zeros dropped, integer digits grouped by thousands;
+-- fmt_at(x, k) at k places (k from {explanation_places} to {explanation_places} + the extra places),
+-- apart(a, b) the fewest of those at which a and b read differently (the most when they never do).
+create temp macro grouped(d) as (case when d < 0 then '-' else '' end)
+    || replace(format('{{:,}}', cast(trunc(abs(d)) as hugeint)), ',', {thousands_separator})
+    || regexp_extract(regexp_replace(cast(abs(d) as varchar), '[.]?0+$', ''), '[.][0-9]+$');
+create temp macro fmt_at(x, k) as case k {fmt_cases} end;
+create temp macro fmt(x) as fmt_at(x, {explanation_places});
+create temp macro apart(a, b) as case when a = b then {explanation_places} {apart_cases} else {apart_cap} end;
 create temp macro bound_key(direction, inclusive) as case
     when direction = 'higher' and inclusive then 'bound_at_least' when direction = 'higher' then 'bound_above'
     when direction = 'lower' and inclusive then 'bound_at_most' when direction = 'lower' then 'bound_below' end;
@@ -269,7 +277,7 @@ approached as (
         on s.measure = n.measure and s.account_age_months is not distinct from n.account_age_months
         and s.color_rank = n.from_rank
 )
-select a.* exclude (nearest), l.measure_label, l.numerator_unit, l.display_order as measure_display_order,
+select a.* exclude (nearest), l.measure_label, l.numerator_unit, l.numerator_unit_singular, l.display_order as measure_display_order,
     a.nearest.color as next_color, a.nearest.score as next_color_score,
     a.nearest.approach.direction as next_color_direction,
     cast(a.nearest.approach.bound as decimal(18, 6)) as next_color_threshold,
@@ -366,6 +374,7 @@ moves as (
             next_color := s.next_color, direction := s.next_color_direction, threshold := s.next_color_threshold,
             inclusive := s.next_color_threshold_inclusive, gap := s.gap_to_next_color,
             numerator_gap := s.numerator_gap_to_next_color, label := s.measure_label, unit := s.numerator_unit,
+            unit_one := s.numerator_unit_singular,
             gain := cast(m.weight as double) * (s.next_color_score - s.measure_score)),
             struct_pack(gain := -cast(m.weight as double) * (s.next_color_score - s.measure_score),
                 display_order := coalesce(s.measure_display_order, 2147483647), measure := s.measure)) as move
@@ -386,7 +395,7 @@ outcomes as (
         v.move.direction as limiting_measure_direction, v.move.threshold as limiting_measure_threshold,
         v.move.inclusive as limiting_measure_threshold_inclusive, v.move.gap as limiting_measure_gap,
         v.move.numerator_gap as limiting_measure_numerator_gap, v.move.label as limiting_measure_label,
-        v.move.unit as limiting_numerator_unit,
+        v.move.unit as limiting_numerator_unit, v.move.unit_one as limiting_numerator_unit_singular,
         round(h.score + v.move.gain / h.scored_weight, {places}) as score_if_limiting_measure_improves
     from health as h
     left join successors as n on h.color_rank = n.from_rank
@@ -401,10 +410,11 @@ worded as (
             else pb.p['step_raises_score'] end as template,
         case when o.limiting_measure_numerator_gap is not null and o.limiting_numerator_unit is not null
             then replace(replace(replace(pb.p['numerator_gap'],
-                '{{count}}', cast(o.limiting_measure_numerator_gap as varchar)),
+                '{{count}}', fmt(o.limiting_measure_numerator_gap)),
                 '{{more_or_fewer}}', case when o.limiting_measure_direction = 'lower'
                     then pb.p['change_fewer'] else pb.p['change_more'] end),
-                '{{numerator_unit}}', o.limiting_numerator_unit)
+                '{{numerator_unit}}', case when o.limiting_measure_numerator_gap = 1
+                    then o.limiting_numerator_unit_singular else o.limiting_numerator_unit end)
             else '' end as numerator_gap_phrase,
         pb.p[bound_key(o.limiting_measure_direction, o.limiting_measure_threshold_inclusive)] as measure_bound,
         pb.p[bound_key(o.score_direction, o.next_color_score_threshold_inclusive)] as score_bound
