@@ -166,8 +166,34 @@ CASES = {
     ),
     "product_tier_listed_twice_in_two_cases": BrokenSeed(
         "product_tiers",
-        (("Gold,3,Legacy SaaS name of Ultimate", "ultimate,3,Legacy SaaS name of Ultimate"),),
+        (("Gold,3,false,Legacy SaaS name of Ultimate", "ultimate,3,false,Legacy SaaS name of Ultimate"),),
         ("product_tiers.csv", "2 rows spell 'ultimate'"),
+    ),
+    # Add-ons entitle nothing: is_add_on required, no rank on an add-on, a rank on every other tier.
+    "product_tier_add_on_rules": BrokenSeed(
+        "product_tiers",
+        (
+            (
+                "Duo Pro,,true,GitLab Duo Pro add-on (AI features on top of a paid tier)",
+                "Duo Pro,,,GitLab Duo Pro add-on (AI features on top of a paid tier)",
+            ),
+            (
+                "Duo Enterprise,,true,GitLab Duo Enterprise add-on (AI features on top of a paid tier)",
+                "Duo Enterprise,3,true,GitLab Duo Enterprise add-on (AI features on top of a paid tier)",
+            ),
+            ("Premium,2,false,Premium", "Premium,,false,Premium"),
+        ),
+        (
+            "product_tiers.csv",
+            "row product_tier=Duo Pro: empty is_add_on (required)",
+            "row product_tier=Duo Enterprise: tier_rank 3 given to an add-on",
+            "row product_tier=Premium: empty tier_rank (required for a tier that is not an add-on)",
+        ),
+    ),
+    "use_case_requires_an_add_on": BrokenSeed(
+        "use_cases",
+        (("Security,4,Ultimate,true", "Security,4,Duo Enterprise,true"),),
+        ("use_cases.csv", "row use_case=Security: required_product_tier 'Duo Enterprise' is an add-on"),
     ),
     "metric_fallback_paths_with_one_priority": BrokenSeed(
         "metric_catalog",
