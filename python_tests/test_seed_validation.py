@@ -349,3 +349,28 @@ def test_broken_seed_fails_build_and_keeps_published_marts(
     assert "Nothing published" in result.output
     # Not a byte of the published file changed.
     assert published_digest(database) == before
+
+
+def test_is_add_on_not_a_boolean_names_file_line_and_column(published: tuple[Path, Path], workspace: Path) -> None:
+    """A product_tiers.is_add_on that is not a boolean fails the seed's load (column_types), before
+    any check: the message names the file, the CSV line and the column, and nothing is published."""
+    raw_path, published_database = published
+    project = workspace / "project"
+    for seed in (PROJECT_ROOT / "seeds").glob("*.csv"):
+        shutil.copy(seed, project / "seeds" / seed.name)
+    shipped = "Duo Pro,,true,GitLab Duo Pro add-on (AI features on top of a paid tier)"
+    break_seed(project, BrokenSeed("product_tiers", ((shipped, shipped.replace(",true,", ",maybe,")),), ()))
+    database = copy_database(published_database, workspace / "copy_of_published.duckdb")
+    before = published_digest(database)
+
+    result = run_dbt(["build", "--select", "product_tiers"], raw_path, database, project_dir=project)
+
+    assert not result.ok, "dbt build accepted is_add_on 'maybe'"
+    for fragment in (
+        "seeds/product_tiers.csv",
+        f"Line: {line_of('product_tiers', shipped)}",
+        'converting column "is_add_on"',
+        "Nothing published",
+    ):
+        assert fragment in result.output, f"{fragment!r} not in dbt output:\n{result.output[-4000:]}"
+    assert published_digest(database) == before
