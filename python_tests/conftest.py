@@ -65,7 +65,7 @@ FILE_SECONDS = {
     "test_publication_postgres.py": 444,
     "test_incremental.py": 338,
     "test_publication_guards.py": 324,
-    "test_seed_validation.py": 290,
+    "test_seed_validation.py": 305,
     "test_publication.py": 259,
     "test_engines_spark.py": 247,
     "test_extensibility.py": 106,

@@ -44,8 +44,9 @@ from read_csv('{raw}/accounts.csv', header = true, all_varchar = true);
 
 create table subscriptions as
 select trim(s.subscription_id) as subscription_id, trim(s.account_id) as account_id,
-    trim(s.product_tier) as product_tier, t.tier_rank as product_tier_rank, trim(s.delivery_type) as delivery_type,
-    d.delivery_type is not null as is_delivery_type_listed
+    trim(s.product_tier) as product_tier, case when not t.is_add_on then t.tier_rank end as product_tier_rank,
+    t.product_tier is not null as is_product_tier_listed, trim(s.delivery_type) as delivery_type,
+    d.delivery_type is not null as is_delivery_type_listed, d.display_order as delivery_type_order
 from read_csv('{raw}/subscriptions.csv', header = true, all_varchar = true) as s
 left join product_tiers as t on lower(trim(s.product_tier)) = lower(trim(t.product_tier))
 left join delivery_types as d on lower(trim(s.delivery_type)) = lower(trim(d.delivery_type));
@@ -64,6 +65,7 @@ left join product_tiers as t on lower(trim(r.product_tier)) = lower(trim(t.produ
 
 create table subscription_months as
 select a.subscription_id, a.arr_month as reporting_month, s.account_id, s.product_tier_rank,
+    s.delivery_type, s.delivery_type_order,
     cast(sum(a.arr) as decimal(38, 9)) as total_arr,
     cast(sum(case when a.weights_usage then a.arr else 0 end) as decimal(38, 9)) as base_products_arr
 from arr_lines as a
@@ -201,11 +203,22 @@ select g.account_id, g.reporting_month,
         as has_ultimate_arr,
     count(*) as subscription_count,
     count(p.uuid) as subscriptions_reporting_usage,
-    any_value(age_months(g.reporting_month, a.customer_since_date)) as account_age_months
+    any_value(age_months(g.reporting_month, a.customer_since_date)) as account_age_months,
+    -- Delivery types of the subscriptions with positive ARR, seed order, unlisted ones after by name.
+    coalesce(any_value(t.delivery_types), '') as delivery_types
 from subscription_months as g
 cross join (select max(required_tier_rank) as rank from measures) as r
 left join primary_instances as p on g.subscription_id = p.subscription_id and g.reporting_month = p.reporting_month
 left join accounts as a on g.account_id = a.account_id
+left join (
+    select account_id, reporting_month,
+        string_agg(delivery_type, ', ' order by delivery_type_order nulls last, delivery_type) as delivery_types
+    from (
+        select distinct account_id, reporting_month, delivery_type, delivery_type_order
+        from subscription_months where total_arr > 0 and delivery_type is not null
+    )
+    group by all
+) as t on g.account_id = t.account_id and g.reporting_month = t.reporting_month
 group by g.account_id, g.reporting_month;
 
 -- Account values (SPEC §5.2): Base-Products-ARR-weighted mean of the primary instances' values.
@@ -636,7 +649,7 @@ select account_id, reporting_month, reporting_month < date '{first_open_month}' 
     cast(base_products_arr as decimal(18, 2)) as base_products_arr,
     cast(base_products_arr_reporting_usage as decimal(18, 2)) as base_products_arr_reporting_usage,
     pct_arr_reporting_usage, has_ultimate_arr, cast(subscription_count as integer) as subscription_count,
-    cast(subscriptions_reporting_usage as integer) as subscriptions_reporting_usage,
+    cast(subscriptions_reporting_usage as integer) as subscriptions_reporting_usage, delivery_types,
     cast(account_age_months as integer) as account_age_months, license_utilization, license_utilization_color,
     overall_product_score, overall_product_color, cast(use_cases_adopted as integer) as use_cases_adopted,
     adopted_use_cases, adoption_band, cast(adoption_band_order as integer) as adoption_band_order,
@@ -846,7 +859,7 @@ flagged as (
     select 'subscriptions.csv' as source_file, 'subscription_id=' || subscription_id as row_key,
         'product_tier' as column_name, product_tier as value,
         'kept; entitles no tier-restricted use case (Security is not scored)' as rule_applied
-    from subscriptions where product_tier_rank is null
+    from subscriptions where not is_product_tier_listed
     union all
     select 'subscriptions.csv', 'subscription_id=' || subscription_id, 'delivery_type', delivery_type,
         'kept; no rule reads it (instances take their delivery type from the ping host name)'
