@@ -137,8 +137,8 @@ def use_case_colors(
             color=alt.Color("color:N", scale=color_scale(legend), title="Color", sort=legend),
             order=alt.Order("color_order:Q"),
         )
-        .properties(width=max(120, WIDTH // max(1, len(use_cases)) - 20), height=200)
-        .facet(column=alt.Column("use_case:N", sort=use_cases, title="Use case"))
+        .properties(width=WIDTH // 2 - 40, height=180)
+        .facet(facet=alt.Facet("use_case:N", sort=use_cases, title="Use case"), columns=2)
         .properties(title=title)
     )
 

@@ -64,14 +64,6 @@ class Columns:
 # --- Account Landscape -------------------------------------------------------------------------
 
 
-def months(con: duckdb.DuckDBPyConnection) -> list[Row]:
-    return rows(
-        con,
-        f"select reporting_month, bool_and(is_month_complete) as is_month_complete "
-        f"from {MARTS}.rpt_arr_by_adoption_band group by reporting_month order by reporting_month",
-    )
-
-
 def band_shares(con: duckdb.DuckDBPyConnection) -> list[Row]:
     """rpt_arr_by_adoption_band as published: every month, every band."""
     return rows(

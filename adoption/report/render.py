@@ -394,7 +394,13 @@ class Report:
             latest_shares=latest_shares,
             use_cases=use_cases,
             colors=colors,
-            color_counts=[row for row in color_counts if row["reporting_month"] == month],
+            color_counts=sorted(
+                (row for row in color_counts if row["reporting_month"] == month),
+                key=lambda row: (
+                    row["use_case_display_order"],
+                    colors.index(row["color"]) if row["color"] in colors else len(colors),
+                ),
+            ),
             segments=segments,
             delivery=delivery,
             has_delivery=columns.has("fct_account_platform_adoption", "delivery_types"),
