@@ -100,7 +100,7 @@ def write_csv(path: Path, rows: list[dict[str, str]]) -> None:
         writer.writerows(rows)
 
 
-def pings_by_subscription(path: Path) -> set[str]:
+def subscriptions_with_pings(path: Path) -> set[str]:
     """The subscriptions a ping file's well-formed lines name."""
     named = set()
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -118,7 +118,7 @@ def make_zone_hostile(raw: Path) -> Hostile:
     pings of one subscription of an account that has another one reporting (a data gap)."""
     ping_files = sorted((raw / "usage_pings").glob("*.ndjson"))
     last_month = ping_files[-1].name[:7]
-    reporting = pings_by_subscription(ping_files[-2]) & pings_by_subscription(ping_files[-1])
+    reporting = subscriptions_with_pings(ping_files[-2]) & subscriptions_with_pings(ping_files[-1])
     with_arr = {
         row["subscription_id"]
         for row in read_csv(raw / "arr_monthly.csv")
@@ -400,7 +400,10 @@ def test_csm_pages_list_exactly_their_accounts(site: Site, browser: Browser) -> 
     ):
         expected.setdefault(csm_name, set()).add(account_id)
         names[account_id] = account_name
-    assert {HOSTILE_CSM, SLASH_CSM, SLASH_TWIN_CSM, None} <= expected.keys()
+    assert {HOSTILE_CSM, SLASH_CSM, SLASH_TWIN_CSM} <= expected.keys()
+    assert expected[None] == {site.hostile.no_csm_account}
+    twin_a, twin_b = site.hostile.twin_accounts
+    assert names[twin_a] == names[twin_b]
     pages = csm_pages(browser, site)
     assert pages.keys() == expected.keys()
     assert len(set(pages.values())) == len(pages), f"two CSMs share a page: {pages}"
