@@ -274,6 +274,12 @@ def browser(chromium: str) -> Iterator[Browser]:
         chrome.close()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def no_stale_screenshots() -> None:
+    """This run's screenshots only: a view whose test failed before its screenshot has none."""
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+
+
 def screenshot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
