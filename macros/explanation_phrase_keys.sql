@@ -1,5 +1,6 @@
 {#-
-    The explanation_phrases keys int_use_case_health reads, in one place: the
+    The explanation_phrases keys the models read (int_use_case_health; the
+    data-gap and alert keys: int_account_data_gaps, int_alert_phrases), in one place: the
     model names a key through phrase_key(), which refuses a key not listed
     here, and tests/seeds/explanation_phrases_complete.sql checks the seed has
     every key listed here.
@@ -9,7 +10,7 @@
         'bound_above', 'bound_at_least', 'bound_below', 'bound_at_most',
         'change_more', 'change_fewer', 'numerator_gap',
         'step_reaches_next_color', 'step_raises_score',
-    ]) }}
+    ] + data_gap_phrase_keys()) }}
 {% endmacro %}
 
 {#- `name` as an SQL text literal, once it is one of explanation_phrase_keys(). -#}
@@ -22,3 +23,11 @@
     {%- endif -%}
     '{{ name }}'
 {%- endmacro %}
+
+{#- The keys of the data-gap sentence and of the alert sentences. -#}
+{% macro data_gap_phrase_keys() %}
+    {{ return([
+        'data_gap_step', 'alert_data_gap', 'alert_subject_overall', 'alert_subject_adoption_band',
+        'alert_degraded', 'alert_improved', 'alert_newly_adopted',
+    ]) }}
+{% endmacro %}

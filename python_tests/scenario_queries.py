@@ -27,7 +27,7 @@ JAN, FEB, MAR, APR, MAY, JUN = (date(2025, m, 1) for m in range(1, 7))
 RED, YELLOW, GREEN = 25.0, 63.0, 88.0
 USE_CASES = ("SCM", "CI", "CD", "Security")
 # Accounts with ARR in 2025-06 (every scenario account; SCN19 has no account).
-JUNE_ACCOUNTS = {f"SCN{n:02d}" for n in range(1, 24)} - {"SCN19"}
+JUNE_ACCOUNTS = {f"SCN{n:02d}" for n in range(1, 25)} - {"SCN19"}
 
 
 def approx(value: float):

@@ -68,8 +68,10 @@ HOSTILE_EDITS: dict[str, list[tuple[str | None, str]]] = {
     "arr_monthly.csv": [
         # Negative seats: kept (no rule reads seats), listed.
         ("2025-06-01,SUB13,Base Products,Premium,1500.00,50", "2025-06-01,SUB13,Base Products,Premium,1500.00,-50"),
-        # An add-on line with its own tier name, and a category no seed lists.
+        # An add-on line with its own tier name (an add-on of product_tiers: not flagged), one
+        # with a tier no seed lists (flagged; 0.00, so no total moves), and a category no seed lists.
         (None, "2025-06-01,SUB01,Add-on,Duo Enterprise,250.00,0"),
+        (None, "2025-06-01,SUB01,Add-on,Duo Ultra,0.00,0"),
         (None, "2025-06-01,SUB02,Professional Services,Premium,100.00,0"),
         # A known category in another case: still Base Products.
         ("2025-06-01,SUB04,Base Products,Premium,5000.00,10", "2025-06-01,SUB04,base products,Premium,5000.00,10"),
@@ -270,7 +272,8 @@ def use_case_colors(build: Build, account_id: str) -> dict[str, str | None]:
 
 def test_unlisted_values_are_listed_with_their_rule(build: Build) -> None:
     """Exactly the values no seed lists, each with its key and rule (case and blanks never
-    count), and the other kept-and-flagged values: a credit, undated labels and reasons."""
+    count; an add-on tier such as Duo Enterprise is listed), and the other kept-and-flagged
+    values: a credit, undated labels and reasons."""
     rows = build.query(
         "select source_file, row_key, column_name, value, rule_applied from marts_build.dq_unrecognized_values"
     )
@@ -280,9 +283,9 @@ def test_unlisted_values_are_listed_with_their_rule(build: Build) -> None:
         ("subscriptions.csv", "subscription_id=SUB21", "delivery_type", "Dedicated"),
         (
             "arr_monthly.csv",
-            "arr_month=2025-06-01 subscription_id=SUB01 product_category=Add-on product_tier=Duo Enterprise",
+            "arr_month=2025-06-01 subscription_id=SUB01 product_category=Add-on product_tier=Duo Ultra",
             "product_tier",
-            "Duo Enterprise",
+            "Duo Ultra",
         ),
         (
             "arr_monthly.csv",
@@ -476,14 +479,15 @@ def test_a_credit_is_kept_flagged_and_the_band_follows_the_score(build: Build) -
 
 
 def test_a_line_that_is_not_utf8_is_rejected_alone(build: Build) -> None:
-    """The Latin-1 line of 2025-06.ndjson (line 30, after the scenario's 29) is rejected as
+    """The Latin-1 line of 2025-06.ndjson (appended after the scenario's lines) is rejected as
     invalid_utf8 with its text kept; the UTF-8 line after it is accepted with its 'é'; every
     other line is scored (SCN01 stays all Green, untouched by its instance's rejected ping)."""
     rejected = build.query(
         "select line_number, rejection_reason, payload from marts_build.dq_rejected_pings "
         "where source_file = '2025-06.ndjson'"
     )
-    assert rejected == [(30, "invalid_utf8", NOT_UTF8_LINE.decode("latin-1"))]
+    scenario_lines = len((LANDING_ZONE / "usage_pings" / "2025-06.ndjson").read_bytes().splitlines())
+    assert rejected == [(scenario_lines + 1, "invalid_utf8", NOT_UTF8_LINE.decode("latin-1"))]
     hostname = build.query("select hostname from staging.stg_landing__usage_pings where ping_id = 'p-utf8'")
     assert hostname == [("café.example",)]
     assert use_case_colors(build, "SCN01") == {"SCM": "Green", "CI": "Green", "CD": "Green", "Security": "Green"}

@@ -111,7 +111,7 @@ def test_s12_cd_tie_broken_by_display_order(build: Build) -> None:
     assert cd["color_if_limiting_measure_improves"] == "Green"
     assert cd["next_step"] == (
         "Deployment utilization (users deploying / billable users) 0.1; above 0.12 makes CD Green "
-        "(about 1 more users deploying in 28 days)"
+        "(about 1 more user deploying in 28 days)"
     )
     assert use_cases["SCM"]["next_step"] == (
         "Git operation utilization (users doing git operations / billable users) 0.2; above 0.33 makes SCM Green "
@@ -136,7 +136,7 @@ def test_s17_security_gap_counts_ultimate_users_only(build: Build) -> None:
     assert security["color_if_limiting_measure_improves"] == "Yellow"
     assert security["next_step"] == (
         "Security scanner utilization (users running scanners / billable users) 0.1; at least 0.2 raises the "
-        "Security score from 63 to 71.333 (Green needs above 75) (about 1 more users running security scanners "
+        "Security score from 63 to 71.333 (Green needs above 75) (about 1 more user running security scanners "
         "in 28 days)"
     )
     assert account_use_cases(build, "SCN17")["CI"]["next_step"] is None  # Green: the best color
@@ -154,7 +154,7 @@ def test_s09_young_account_and_a_value_on_an_inclusive_red_bound(build: Build) -
     use_cases = account_use_cases(build, "SCN09")
     assert use_cases["SCM"]["next_step"] == (
         "Git operation utilization (users doing git operations / billable users) 0.1; above 0.1 makes SCM Yellow "
-        "(about 1 more users doing git operations in 28 days)"
+        "(about 1 more user doing git operations in 28 days)"
     )
     assert use_cases["CD"]["next_step"] is None  # unscored
 

@@ -166,8 +166,34 @@ CASES = {
     ),
     "product_tier_listed_twice_in_two_cases": BrokenSeed(
         "product_tiers",
-        (("Gold,3,Legacy SaaS name of Ultimate", "ultimate,3,Legacy SaaS name of Ultimate"),),
+        (("Gold,3,false,Legacy SaaS name of Ultimate", "ultimate,3,false,Legacy SaaS name of Ultimate"),),
         ("product_tiers.csv", "2 rows spell 'ultimate'"),
+    ),
+    # Add-ons entitle nothing: is_add_on required, no rank on an add-on, a rank on every other tier.
+    "product_tier_add_on_rules": BrokenSeed(
+        "product_tiers",
+        (
+            (
+                "Duo Pro,,true,GitLab Duo Pro add-on (AI features on top of a paid tier)",
+                "Duo Pro,,,GitLab Duo Pro add-on (AI features on top of a paid tier)",
+            ),
+            (
+                "Duo Enterprise,,true,GitLab Duo Enterprise add-on (AI features on top of a paid tier)",
+                "Duo Enterprise,3,true,GitLab Duo Enterprise add-on (AI features on top of a paid tier)",
+            ),
+            ("Premium,2,false,Premium", "Premium,,false,Premium"),
+        ),
+        (
+            "product_tiers.csv",
+            "row product_tier=Duo Pro: empty is_add_on (required)",
+            "row product_tier=Duo Enterprise: tier_rank 3 given to an add-on",
+            "row product_tier=Premium: empty tier_rank (required for a tier that is not an add-on)",
+        ),
+    ),
+    "use_case_requires_an_add_on": BrokenSeed(
+        "use_cases",
+        (("Security,4,Ultimate,true", "Security,4,Duo Enterprise,true"),),
+        ("use_cases.csv", "row use_case=Security: required_product_tier 'Duo Enterprise' is an add-on"),
     ),
     "metric_fallback_paths_with_one_priority": BrokenSeed(
         "metric_catalog",
@@ -322,4 +348,29 @@ def test_broken_seed_fails_build_and_keeps_published_marts(
     assert "Invalid methodology seed" in result.output
     assert "Nothing published" in result.output
     # Not a byte of the published file changed.
+    assert published_digest(database) == before
+
+
+def test_is_add_on_not_a_boolean_names_file_line_and_column(published: tuple[Path, Path], workspace: Path) -> None:
+    """A product_tiers.is_add_on that is not a boolean fails the seed's load (column_types), before
+    any check: the message names the file, the CSV line and the column, and nothing is published."""
+    raw_path, published_database = published
+    project = workspace / "project"
+    for seed in (PROJECT_ROOT / "seeds").glob("*.csv"):
+        shutil.copy(seed, project / "seeds" / seed.name)
+    shipped = "Duo Pro,,true,GitLab Duo Pro add-on (AI features on top of a paid tier)"
+    break_seed(project, BrokenSeed("product_tiers", ((shipped, shipped.replace(",true,", ",maybe,")),), ()))
+    database = copy_database(published_database, workspace / "copy_of_published.duckdb")
+    before = published_digest(database)
+
+    result = run_dbt(["build", "--select", "product_tiers"], raw_path, database, project_dir=project)
+
+    assert not result.ok, "dbt build accepted is_add_on 'maybe'"
+    for fragment in (
+        "seeds/product_tiers.csv",
+        f"Line: {line_of('product_tiers', shipped)}",
+        'converting column "is_add_on"',
+        "Nothing published",
+    ):
+        assert fragment in result.output, f"{fragment!r} not in dbt output:\n{result.output[-4000:]}"
     assert published_digest(database) == before

@@ -140,6 +140,17 @@ CASES = {
         group by 1, 2
         """,
     ),
+    # The CSM report's landscape: accounts and ARR by sales segment and delivery type.
+    "accounts_by_month_segment_and_delivery_types": (
+        ["arr", "accounts"],
+        ["metric_time__month", "account__sales_segment", "account_month__delivery_types"],
+        """
+        select fact.reporting_month, dim.sales_segment, fact.delivery_types, sum(fact.total_arr), count(*)
+        from marts.fct_account_platform_adoption as fact
+        left join marts.dim_accounts as dim using (account_id)
+        group by 1, 2, 3
+        """,
+    ),
     "use_cases_by_month": (
         USE_CASE_METRICS,
         ["metric_time__month", "use_case"],

@@ -55,17 +55,32 @@ NEXT_STEP_COLUMNS = (
 )  # fmt: skip
 # The placeholders of explanation_phrases' step templates, each with its value.
 NEXT_STEP_VALUES = (
-    ("measure_label", "coalesce(limiting_measure_label, limiting_measure)"),
-    ("measure_value", "fmt(limiting_measure_value)"),
+    (
+        "measure_label",
+        "coalesce(limiting_measure_label, upper(limiting_measure[1]) || replace(limiting_measure[2:], '_', ' '))",
+    ),
+    ("measure_value", "fmt_at(limiting_measure_value, apart(limiting_measure_value, limiting_measure_threshold))"),
     ("bound", "measure_bound"),
-    ("threshold", "fmt(limiting_measure_threshold)"),
+    ("threshold", "fmt_at(limiting_measure_threshold, apart(limiting_measure_value, limiting_measure_threshold))"),
     ("use_case", "component"),
     ("color_after", "color_if_limiting_measure_improves"),
-    ("score", "fmt(score)"),
-    ("score_after", "fmt(score_if_limiting_measure_improves)"),
+    (
+        "score",
+        "fmt_at(score, greatest(apart(score, next_color_score_threshold), "
+        "apart(score, score_if_limiting_measure_improves)))",
+    ),
+    (
+        "score_after",
+        "fmt_at(score_if_limiting_measure_improves, greatest(apart(score_if_limiting_measure_improves, "
+        "next_color_score_threshold), apart(score_if_limiting_measure_improves, score)))",
+    ),
     ("next_color", "next_color"),
     ("score_bound", "score_bound"),
-    ("score_threshold", "fmt(next_color_score_threshold)"),
+    (
+        "score_threshold",
+        "fmt_at(next_color_score_threshold, greatest(apart(score, next_color_score_threshold), "
+        "apart(score_if_limiting_measure_improves, next_color_score_threshold)))",
+    ),
     ("numerator_gap", "numerator_gap_phrase"),
 )
 
@@ -147,6 +162,8 @@ def render(con: duckdb.DuckDBPyConnection, raw_path: Path, build_id: str) -> str
             f"into name column_name value cell_value) where regexp_matches(cell_value, '[\\x00-\\x1F\\x7F]')"
         )
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    places = int(project_vars["explanation_decimal_places"])  # a sentence's numbers: these places, up to cap apart
+    cap = places + int(project_vars["explanation_max_extra_decimal_places"])
     return SQL_FILE.read_text(encoding="utf-8").format(
         raw=str(raw_path).replace("'", "''"),
         ping_files="[" + ", ".join(sql_text(path) for path in ping_files) + "]",
@@ -162,9 +179,23 @@ def render(con: duckdb.DuckDBPyConnection, raw_path: Path, build_id: str) -> str
         saas_hostnames=", ".join(sql_text(name.lower()) for name in project_vars["saas_hostnames"]),
         unlabeled_instance_type=project_vars["unlabeled_instance_type"],
         places=project_vars["comparison_decimal_places"],
-        explanation_places=project_vars["explanation_decimal_places"],
+        explanation_places=places,
+        thousands_separator=sql_text(project_vars["explanation_thousands_separator"]),
+        fmt_cases=" ".join(f"when {k} then grouped(cast(x as decimal(38, {k})))" for k in range(places, cap + 1)),
+        apart_cases=" ".join(
+            f"when cast(a as decimal(38, {k})) <> cast(b as decimal(38, {k})) then {k}" for k in range(places, cap)
+        ),
+        apart_cap=cap,
         next_step=next_step,
         next_step_columns=", ".join(f"h.{column}" for column in NEXT_STEP_COLUMNS),
+        # An account's data gap (issue 24) leads its next step.
+        account_next_step_columns=", ".join(
+            [f"h.{column}" for column in NEXT_STEP_COLUMNS[:-1]]
+            + [
+                "case when d.is_data_gap then d.step || coalesce(' ' || h.next_step, '')"
+                " else h.next_step end as next_step"
+            ]
+        ),
         build_id=build_id,
         first_open_month=(started - dt.timedelta(days=float(project_vars["month_complete_grace_days"]))).strftime(
             "%Y-%m-01"

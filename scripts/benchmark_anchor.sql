@@ -11,7 +11,15 @@ create temp macro at_age(t_min, t_max, age) as (t_min is null or age >= t_min) a
 create temp macro age_months(m, since) as case when (year(m) - year(since)) * 12 + month(m) - month(since) >= 0
     then (year(m) - year(since)) * 12 + month(m) - month(since) end;
 create temp macro trend(change) as case when change > 0 then 'up' when change < 0 then 'down' when change = 0 then 'same' end;
-create temp macro fmt(x) as regexp_replace(cast(cast(x as decimal(38, {explanation_places})) as varchar), '[.]?0+$', '', 'g');
+-- Sentence numbers: a rounded decimal d as text, trailing zeros dropped, integer digits grouped by thousands;
+-- fmt_at(x, k) at k places (k from {explanation_places} to {explanation_places} + the extra places),
+-- apart(a, b) the fewest of those at which a and b read differently (the most when they never do).
+create temp macro grouped(d) as (case when d < 0 then '-' else '' end)
+    || replace(format('{{:,}}', cast(trunc(abs(d)) as hugeint)), ',', {thousands_separator})
+    || regexp_extract(regexp_replace(cast(abs(d) as varchar), '[.]?0+$', ''), '[.][0-9]+$');
+create temp macro fmt_at(x, k) as case k {fmt_cases} end;
+create temp macro fmt(x) as fmt_at(x, {explanation_places});
+create temp macro apart(a, b) as case when a = b then {explanation_places} {apart_cases} else {apart_cap} end;
 create temp macro bound_key(direction, inclusive) as case
     when direction = 'higher' and inclusive then 'bound_at_least' when direction = 'higher' then 'bound_above'
     when direction = 'lower' and inclusive then 'bound_at_most' when direction = 'lower' then 'bound_below' end;
@@ -36,8 +44,9 @@ from read_csv('{raw}/accounts.csv', header = true, all_varchar = true);
 
 create table subscriptions as
 select trim(s.subscription_id) as subscription_id, trim(s.account_id) as account_id,
-    trim(s.product_tier) as product_tier, t.tier_rank as product_tier_rank, trim(s.delivery_type) as delivery_type,
-    d.delivery_type is not null as is_delivery_type_listed
+    trim(s.product_tier) as product_tier, case when not t.is_add_on then t.tier_rank end as product_tier_rank,
+    t.product_tier is not null as is_product_tier_listed, trim(s.delivery_type) as delivery_type,
+    d.delivery_type is not null as is_delivery_type_listed, d.display_order as delivery_type_order
 from read_csv('{raw}/subscriptions.csv', header = true, all_varchar = true) as s
 left join product_tiers as t on lower(trim(s.product_tier)) = lower(trim(t.product_tier))
 left join delivery_types as d on lower(trim(s.delivery_type)) = lower(trim(d.delivery_type));
@@ -56,6 +65,7 @@ left join product_tiers as t on lower(trim(r.product_tier)) = lower(trim(t.produ
 
 create table subscription_months as
 select a.subscription_id, a.arr_month as reporting_month, s.account_id, s.product_tier_rank,
+    s.delivery_type, s.delivery_type_order,
     cast(sum(a.arr) as decimal(38, 9)) as total_arr,
     cast(sum(case when a.weights_usage then a.arr else 0 end) as decimal(38, 9)) as base_products_arr
 from arr_lines as a
@@ -193,11 +203,22 @@ select g.account_id, g.reporting_month,
         as has_ultimate_arr,
     count(*) as subscription_count,
     count(p.uuid) as subscriptions_reporting_usage,
-    any_value(age_months(g.reporting_month, a.customer_since_date)) as account_age_months
+    any_value(age_months(g.reporting_month, a.customer_since_date)) as account_age_months,
+    -- Delivery types of the subscriptions with positive ARR, seed order, unlisted ones after by name.
+    coalesce(any_value(t.delivery_types), '') as delivery_types
 from subscription_months as g
 cross join (select max(required_tier_rank) as rank from measures) as r
 left join primary_instances as p on g.subscription_id = p.subscription_id and g.reporting_month = p.reporting_month
 left join accounts as a on g.account_id = a.account_id
+left join (
+    select account_id, reporting_month,
+        string_agg(delivery_type, ', ' order by delivery_type_order nulls last, delivery_type) as delivery_types
+    from (
+        select distinct account_id, reporting_month, delivery_type, delivery_type_order
+        from subscription_months where total_arr > 0 and delivery_type is not null
+    )
+    group by all
+) as t on g.account_id = t.account_id and g.reporting_month = t.reporting_month
 group by g.account_id, g.reporting_month;
 
 -- Account values (SPEC §5.2): Base-Products-ARR-weighted mean of the primary instances' values.
@@ -269,7 +290,7 @@ approached as (
         on s.measure = n.measure and s.account_age_months is not distinct from n.account_age_months
         and s.color_rank = n.from_rank
 )
-select a.* exclude (nearest), l.measure_label, l.numerator_unit, l.display_order as measure_display_order,
+select a.* exclude (nearest), l.measure_label, l.numerator_unit, l.numerator_unit_singular, l.display_order as measure_display_order,
     a.nearest.color as next_color, a.nearest.score as next_color_score,
     a.nearest.approach.direction as next_color_direction,
     cast(a.nearest.approach.bound as decimal(18, 6)) as next_color_threshold,
@@ -366,6 +387,7 @@ moves as (
             next_color := s.next_color, direction := s.next_color_direction, threshold := s.next_color_threshold,
             inclusive := s.next_color_threshold_inclusive, gap := s.gap_to_next_color,
             numerator_gap := s.numerator_gap_to_next_color, label := s.measure_label, unit := s.numerator_unit,
+            unit_one := s.numerator_unit_singular,
             gain := cast(m.weight as double) * (s.next_color_score - s.measure_score)),
             struct_pack(gain := -cast(m.weight as double) * (s.next_color_score - s.measure_score),
                 display_order := coalesce(s.measure_display_order, 2147483647), measure := s.measure)) as move
@@ -386,7 +408,7 @@ outcomes as (
         v.move.direction as limiting_measure_direction, v.move.threshold as limiting_measure_threshold,
         v.move.inclusive as limiting_measure_threshold_inclusive, v.move.gap as limiting_measure_gap,
         v.move.numerator_gap as limiting_measure_numerator_gap, v.move.label as limiting_measure_label,
-        v.move.unit as limiting_numerator_unit,
+        v.move.unit as limiting_numerator_unit, v.move.unit_one as limiting_numerator_unit_singular,
         round(h.score + v.move.gain / h.scored_weight, {places}) as score_if_limiting_measure_improves
     from health as h
     left join successors as n on h.color_rank = n.from_rank
@@ -401,10 +423,11 @@ worded as (
             else pb.p['step_raises_score'] end as template,
         case when o.limiting_measure_numerator_gap is not null and o.limiting_numerator_unit is not null
             then replace(replace(replace(pb.p['numerator_gap'],
-                '{{count}}', cast(o.limiting_measure_numerator_gap as varchar)),
+                '{{count}}', fmt(o.limiting_measure_numerator_gap)),
                 '{{more_or_fewer}}', case when o.limiting_measure_direction = 'lower'
                     then pb.p['change_fewer'] else pb.p['change_more'] end),
-                '{{numerator_unit}}', o.limiting_numerator_unit)
+                '{{numerator_unit}}', case when o.limiting_measure_numerator_gap = 1
+                    then o.limiting_numerator_unit_singular else o.limiting_numerator_unit end)
             else '' end as numerator_gap_phrase,
         pb.p[bound_key(o.limiting_measure_direction, o.limiting_measure_threshold_inclusive)] as measure_bound,
         pb.p[bound_key(o.score_direction, o.next_color_score_threshold_inclusive)] as score_bound
@@ -497,6 +520,60 @@ inner join instance_months as i on s.entity_id = i.uuid and s.reporting_month = 
 left join use_cases as u on s.use_case = u.use_case
 where s.entity_type = 'instance';
 
+-- Data gaps (issue 24): an account value behind which fewer subscriptions stand than in the previous
+-- calendar month, or none now where one did then; a churned subscription counts. No previous month: no gap.
+create table measure_gaps as
+select c.entity_id as account_id, c.reporting_month, c.measure, c.use_case,
+    coalesce(c.measure_label, c.measure) as label, coalesce(c.measure_display_order, 2147483647) as label_order,
+    cast(c.subscriptions_contributing as integer) as subscriptions_contributing,
+    cast(p.subscriptions_contributing as integer) as previous_month_subscriptions_contributing,
+    coalesce(c.subscriptions_contributing < p.subscriptions_contributing
+        or (c.measure_value is null and p.measure_value is not null), false) as is_data_gap
+from measure_scores as c
+left join measure_scores as p
+    on p.entity_type = 'account' and c.entity_id = p.entity_id and c.measure = p.measure
+    and p.reporting_month = c.reporting_month - interval 1 month
+where c.entity_type = 'account';
+
+-- Per use case (its weighted measures), overall (the use cases it weighs) and adoption_band (the use cases
+-- the platform score counts): any gap, and the first gapped measure by use-case then measure order.
+create table account_data_gaps as
+with phrase_book as (
+    select map_from_entries(list((phrase_key, phrase))) as p from explanation_phrases
+),
+weighted as (
+    select g.*, u.display_order as use_case_order, u.counts_toward_platform_score
+    from measure_gaps as g
+    inner join use_case_measures as m on g.measure = m.measure and g.use_case = m.use_case
+    inner join use_cases as u on g.use_case = u.use_case
+    where m.weight > 0
+),
+subjects as (
+    select w.*, w.use_case as subject from weighted as w
+    union all
+    select w.*, 'overall' from weighted as w
+    where w.use_case in (
+        select component from overall_score_weights where component_type = 'use_case' and weight > 0
+    )
+    union all
+    select w.*, 'adoption_band' from weighted as w where w.counts_toward_platform_score
+),
+gaps as (
+    select account_id, reporting_month, subject, bool_or(is_data_gap) as is_data_gap,
+        arg_min(struct_pack(label := label, n := subscriptions_contributing,
+            before := previous_month_subscriptions_contributing), (use_case_order, label_order, measure))
+            filter (where is_data_gap) as gap
+    from subjects
+    group by all
+)
+select g.account_id, g.reporting_month, g.subject, g.is_data_gap,
+    replace(replace(replace(pb.p['data_gap_step'], '{{measure_label}}', g.gap.label),
+        '{{count}}', cast(g.gap.n as varchar)), '{{previous_count}}', cast(g.gap.before as varchar)) as step,
+    replace(replace(replace(pb.p['alert_data_gap'], '{{measure_label}}', g.gap.label),
+        '{{count}}', cast(g.gap.n as varchar)), '{{previous_count}}', cast(g.gap.before as varchar)) as clause
+from gaps as g
+cross join phrase_book as pb;
+
 create table marts.fct_instance_use_case_health as
 select h.entity_id as uuid, h.reporting_month, h.component as use_case,
     cast(h.display_order as integer) as use_case_display_order, i.license_subscription_id as subscription_id,
@@ -530,9 +607,10 @@ select h.entity_id as account_id, h.reporting_month, h.reporting_month < date '{
     h.component as use_case, cast(h.display_order as integer) as use_case_display_order, h.score as use_case_score,
     h.color as use_case_color, cast(h.color_rank as integer) as use_case_color_rank, h.effective_color,
     h.is_overridden, h.override_reason, h.effective_is_adopted as is_adopted,
-    cast(h.inputs_scored as integer) as measures_scored, y.previous_month_color, y.color_3_months_ago,
+    cast(h.inputs_scored as integer) as measures_scored, coalesce(d.is_data_gap, false) as is_data_gap,
+    y.previous_month_color, y.color_3_months_ago,
     y.previous_month_score, h.score - y.previous_month_score as score_change,
-    trend(h.score - y.previous_month_score) as trend, {next_step_columns},
+    trend(h.score - y.previous_month_score) as trend, {account_next_step_columns},
     r.reason as lack_of_adoption_reason, r.is_accepted_reason as is_lack_of_adoption_reason_accepted,
     cast(m.total_arr as decimal(18, 2)) as total_arr, '{build_id}' as build_id
 from use_case_health as h
@@ -541,6 +619,8 @@ inner join account_history as y
 left join latest_reasons as r
     on h.entity_id = r.entity_id and h.reporting_month = r.reporting_month and h.component = r.component
 left join account_months as m on h.entity_id = m.account_id and h.reporting_month = m.reporting_month
+left join account_data_gaps as d
+    on h.entity_id = d.account_id and h.reporting_month = d.reporting_month and h.component = d.subject
 where h.entity_type = 'account';
 
 create table marts.fct_account_measures as
@@ -549,6 +629,7 @@ select c.entity_id as account_id, c.reporting_month, c.reporting_month < date '{
     cast(c.account_age_months as integer) as account_age_months, c.measure_value,
     cast(c.measure_score as integer) as measure_score, c.measure_color,
     cast(c.subscriptions_contributing as integer) as subscriptions_contributing,
+    g.previous_month_subscriptions_contributing, g.is_data_gap,
     p.measure_value as previous_month_value, p.measure_color as previous_month_color, c.next_color,
     c.next_color_direction, c.next_color_threshold, c.next_color_threshold_inclusive, c.gap_to_next_color,
     cast(c.measure_denominator as bigint) as measure_denominator, c.numerator_gap_to_next_color, c.numerator_unit,
@@ -558,6 +639,8 @@ left join measure_scores as p
     on p.entity_type = 'account' and c.entity_id = p.entity_id and c.measure = p.measure
     and p.reporting_month = c.reporting_month - interval 1 month
 left join use_cases as u on c.use_case = u.use_case
+left join measure_gaps as g
+    on c.entity_id = g.account_id and c.reporting_month = g.reporting_month and c.measure = g.measure
 where c.entity_type = 'account';
 
 create table marts.fct_account_platform_adoption as
@@ -566,7 +649,7 @@ select account_id, reporting_month, reporting_month < date '{first_open_month}' 
     cast(base_products_arr as decimal(18, 2)) as base_products_arr,
     cast(base_products_arr_reporting_usage as decimal(18, 2)) as base_products_arr_reporting_usage,
     pct_arr_reporting_usage, has_ultimate_arr, cast(subscription_count as integer) as subscription_count,
-    cast(subscriptions_reporting_usage as integer) as subscriptions_reporting_usage,
+    cast(subscriptions_reporting_usage as integer) as subscriptions_reporting_usage, delivery_types,
     cast(account_age_months as integer) as account_age_months, license_utilization, license_utilization_color,
     overall_product_score, overall_product_color, cast(use_cases_adopted as integer) as use_cases_adopted,
     adopted_use_cases, adoption_band, cast(adoption_band_order as integer) as adoption_band_order,
@@ -643,9 +726,18 @@ with changes as (
     where not is_no_data_band and not previous_month_is_no_data_band
 )
 select c.account_id, c.reporting_month, c.reporting_month < date '{first_open_month}' as is_month_complete,
-    c.* exclude (account_id, reporting_month), a.csm_name, '{build_id}' as build_id
+    c.* exclude (account_id, reporting_month), coalesce(d.is_data_gap, false) as is_data_gap,
+    replace(replace(replace(replace(pb.p['alert_' || c.alert_type],
+        '{{subject}}', coalesce(c.use_case, pb.p['alert_subject_' || c.alert_subject])),
+        '{{previous}}', coalesce(c.previous_color, c.previous_adoption_band)),
+        '{{current}}', coalesce(c.current_color, c.current_adoption_band)),
+        '{{data_gap}}', case when d.is_data_gap then d.clause else '' end) as alert_sentence,
+    a.csm_name, '{build_id}' as build_id
 from changes as c
+cross join (select map_from_entries(list((phrase_key, phrase))) as p from explanation_phrases) as pb
 left join accounts as a using (account_id)
+left join account_data_gaps as d
+    on c.account_id = d.account_id and c.reporting_month = d.reporting_month and c.alert_subject = d.subject
 where c.alert_type is not null;
 
 create table marts.dq_rejected_pings as
@@ -767,7 +859,7 @@ flagged as (
     select 'subscriptions.csv' as source_file, 'subscription_id=' || subscription_id as row_key,
         'product_tier' as column_name, product_tier as value,
         'kept; entitles no tier-restricted use case (Security is not scored)' as rule_applied
-    from subscriptions where product_tier_rank is null
+    from subscriptions where not is_product_tier_listed
     union all
     select 'subscriptions.csv', 'subscription_id=' || subscription_id, 'delivery_type', delivery_type,
         'kept; no rule reads it (instances take their delivery type from the ping host name)'

@@ -53,19 +53,95 @@
 
 
 {#-
-    A number as short text for a sentence (next_step): rounded to
-    `explanation_decimal_places`, trailing zeros dropped (37.8, 40, 0.333).
-    Goes through a fixed-scale decimal so every engine prints the same text.
+    A number as short text for a sentence (next_step): rounded to `places`
+    decimals (default `explanation_decimal_places`) through a fixed-scale
+    decimal so every engine prints the same digits, trailing zeros dropped,
+    and the integer digits grouped by thousands with
+    `explanation_thousands_separator` (37.8, 40, 0.333, 12,856, 1,234.5).
 -#}
-{% macro format_number(expression) -%}
-    {%- set places = var('explanation_decimal_places') | int -%}
-    {%- set text = 'cast(cast(' ~ expression ~ ' as decimal(38, ' ~ places ~ ')) as '
-        ~ var('string_type')[target.type] ~ ')' -%}
+{% macro format_number(expression, places=none) -%}
+    {%- set places = (var('explanation_decimal_places') if places is none else places) | int -%}
+    {%- set rounded = 'cast(' ~ expression ~ ' as decimal(38, ' ~ places ~ '))' -%}
+    {%- set text = 'cast(abs(' ~ rounded ~ ') as ' ~ var('string_type')[target.type] ~ ')' -%}
     {%- if places > 0 -%}
-        {{ regex_remove(text, '[.]?0+$') }}
-    {%- else -%}
-        {{ text }}
+        {%- set text = regex_remove(text, '[.]?0+$') -%}
     {%- endif -%}
+    {%- set separator = var('explanation_thousands_separator') -%}
+    {%- set grouped = group_thousands(regex_remove(text, '[.].*$')) -%}
+    {%- if separator != ',' -%}
+        {%- set grouped = 'replace(' ~ grouped ~ ", ','," ~ sql_string(separator) ~ ')' -%}
+    {%- endif -%}
+    (case when {{ rounded }} < 0 then '-' else '' end || {{ grouped }} || {{ regex_remove(text, '^[0-9]+') }})
+{%- endmacro %}
+
+
+{#-
+    A run of digits with a comma after every third digit from the right
+    (12856 -> 12,856): reversed, a comma after each group of three, the
+    trailing comma dropped, reversed back.
+-#}
+{% macro group_thousands(digits) -%}
+    {{ return(adapter.dispatch('group_thousands', 'adoption_scoring')(digits)) }}
+{%- endmacro %}
+
+{% macro default__group_thousands(digits) -%}
+    reverse(regexp_replace(regexp_replace(reverse({{ digits }}), '([0-9]{3})', '\1,', 'g'), ',$', '', 'g'))
+{%- endmacro %}
+
+{#- Spark names a group `$1` in a replacement and replaces every match without a flag. -#}
+{% macro spark__group_thousands(digits) -%}
+    reverse(regexp_replace(regexp_replace(reverse({{ digits }}), '([0-9]{3})', '$1,'), ',$', ''))
+{%- endmacro %}
+
+
+{#-
+    The decimal places at which `expression` reads differently from each of
+    `others` (SQL expressions of numbers), so that a value is never written
+    equal to a bound it has not reached (0.1199 against 0.12, not 0.12
+    against 0.12): `explanation_decimal_places`, or as many more as the
+    nearest of `others` needs, at most `explanation_max_extra_decimal_places`
+    more. Numbers that are equal, or still read the same at the cap, keep
+    the fewest places that their difference allows: at the cap they read the
+    same. Symmetric: `a` apart from `b` has the places of `b` apart from `a`.
+-#}
+{% macro places_apart(expression, others) -%}
+    {%- set places = var('explanation_decimal_places') | int -%}
+    {%- set cap = places + var('explanation_max_extra_decimal_places') | int -%}
+    {%- set each = [] -%}
+    {%- for other in others -%}
+        {%- set ns = namespace(sql='case when ' ~ expression ~ ' = ' ~ other ~ ' then ' ~ places) -%}
+        {%- for extra in range(places, cap) -%}
+            {%- set ns.sql = ns.sql ~ ' when cast(' ~ expression ~ ' as decimal(38, ' ~ extra ~ ')) <> cast('
+                ~ other ~ ' as decimal(38, ' ~ extra ~ ')) then ' ~ extra -%}
+        {%- endfor -%}
+        {%- do each.append(ns.sql ~ ' else ' ~ cap ~ ' end') -%}
+    {%- endfor -%}
+    {%- if each | length == 1 -%}
+        {{ each[0] }}
+    {%- else -%}
+        greatest({{ each | join(', ') }})
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- `format_number` of `expression` at its `places_apart` from `others`. -#}
+{% macro format_number_apart(expression, others) -%}
+    {%- set places = var('explanation_decimal_places') | int -%}
+    {%- set cap = places + var('explanation_max_extra_decimal_places') | int -%}
+    case {{ places_apart(expression, others) }}
+    {%- for extra in range(places, cap + 1) %} when {{ extra }} then {{ format_number(expression, extra) }}{% endfor %}
+    end
+{%- endmacro %}
+
+
+{#-
+    A snake_case name as words for a sentence, when it has no label:
+    underscores become spaces and the first letter is capitalised
+    (`ci_builds_per_billable_user` -> `Ci builds per billable user`).
+-#}
+{% macro words_of_name(expression) -%}
+    {%- set words = 'replace(' ~ expression ~ ", '_', ' ')" -%}
+    (upper(substr({{ words }}, 1, 1)) || substr({{ words }}, 2))
 {%- endmacro %}
 
 

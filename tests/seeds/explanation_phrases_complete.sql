@@ -7,6 +7,7 @@
     'count', 'more_or_fewer', 'numerator_unit', 'measure_label', 'measure_value', 'bound', 'threshold',
     'use_case', 'color_after', 'score', 'score_after', 'next_color', 'score_bound', 'score_threshold',
     'numerator_gap',
+    'previous_count', 'subject', 'previous', 'current', 'data_gap',
 ] %}
 {% set check_sql %}
 select

@@ -4,7 +4,10 @@
     share of Base Products ARR whose subscription has a primary instance
     (coverage), the account's age in calendar months, and whether it has ARR
     on a tier entitled to every tier-restricted use case (has_ultimate_arr:
-    Ultimate, or a tier of the same rank in product_tiers, e.g. Gold).
+    Ultimate, or a tier of the same rank in product_tiers, e.g. Gold), and
+    the delivery types of its subscriptions with positive ARR that month, in
+    delivery_types seed order (unlisted types after, alphabetically); empty
+    when no subscription has positive ARR.
 #}
 
 with
@@ -32,6 +35,44 @@ restricted_tier as (
 accounts as (
 
     select * from {{ ref('stg_landing__accounts') }}
+
+),
+
+-- Each delivery type once per account-month, with its place in the list:
+-- seed order, then types the seed does not list, alphabetically.
+account_delivery_types as (
+
+    select
+        account_id,
+        reporting_month,
+        delivery_type,
+        dense_rank() over (
+            partition by account_id, reporting_month
+            order by
+                case when delivery_type_display_order is null then 1 else 0 end,
+                delivery_type_display_order,
+                delivery_type
+        ) as delivery_type_position
+    from subscription_months
+    where total_arr > 0 and delivery_type is not null
+    group by
+        account_id,
+        reporting_month,
+        delivery_type,
+        delivery_type_display_order
+
+),
+
+delivery_type_lists as (
+
+    select
+        account_id,
+        reporting_month,
+        {{ string_agg_ordered('delivery_type', ', ', 'delivery_type_position') }} as delivery_types
+    from account_delivery_types
+    group by
+        account_id,
+        reporting_month
 
 ),
 
@@ -86,11 +127,15 @@ final as (
         aggregated.has_ultimate_arr_flag = 1 as has_ultimate_arr,
         aggregated.subscription_count,
         aggregated.subscriptions_reporting_usage,
+        coalesce(delivery_type_lists.delivery_types, '') as delivery_types,
         {{ account_age_months('aggregated.reporting_month', 'accounts.customer_since_date') }}
             as account_age_months
     from aggregated
     left join accounts
         on aggregated.account_id = accounts.account_id
+    left join delivery_type_lists
+        on aggregated.account_id = delivery_type_lists.account_id
+        and aggregated.reporting_month = delivery_type_lists.reporting_month
 
 )
 

@@ -41,6 +41,7 @@ final as (
         subscriptions.product_tier,
         subscriptions.product_tier_rank,
         subscriptions.delivery_type,
+        subscriptions.delivery_type_display_order,
         -- Exact (never rounded below a mart): see stg_landing__arr_monthly.
         cast(monthly.total_arr as {{ exact_decimal_type() }}) as total_arr,
         cast(monthly.base_products_arr as {{ exact_decimal_type() }}) as base_products_arr

@@ -125,7 +125,7 @@ flagged as (
         product_tier as value,
         'unlisted_subscription_tier' as rule
     from subscriptions
-    where product_tier_rank is null
+    where not is_product_tier_listed
 
     union all
 

@@ -130,6 +130,7 @@ final as (
         with_next_interval.measure_color,
         measure_labels.measure_label,
         measure_labels.numerator_unit,
+        measure_labels.numerator_unit_singular,
         measure_labels.display_order as measure_display_order,
         with_next_interval.next_color,
         with_next_interval.next_color_score,

@@ -5,6 +5,9 @@
     limiting measure (int_use_case_limiting_measures); the score and color
     after its move; and `next_step`, one sentence filled from the templates
     of explanation_phrases. The best color and an unscored use case have none.
+    Its numbers are grouped by thousands and written apart from their bounds
+    (format_number_apart), its unit is singular for a count of 1, and a
+    measure without a label reads as its name in words (words_of_name).
 
     Every seed joined here is a few rows; the one large join, onto the
     limiting measures, is between two tables. Over 150 lines for one idea,
@@ -12,8 +15,6 @@
     (one join each), and a model of its own would write these 2.6 million
     rows (at 10,000 accounts) a second time.
 #}
-
-{%- set string = var('string_type')[target.type] %}
 
 with
 
@@ -89,6 +90,7 @@ with_limiting_measure as (
         limiting_measures.measure as limiting_measure,
         limiting_measures.measure_label as limiting_measure_label,
         limiting_measures.numerator_unit as limiting_numerator_unit,
+        limiting_measures.numerator_unit_singular as limiting_numerator_unit_singular,
         limiting_measures.measure_value as limiting_measure_value,
         limiting_measures.measure_color as limiting_measure_color,
         limiting_measures.next_color as limiting_measure_next_color,
@@ -140,12 +142,37 @@ worded as (
                 with_color_after.limiting_measure_numerator_gap is not null
                 and with_color_after.limiting_numerator_unit is not null
                 then {{ fill_template('numerator_gap.phrase', [
-                    ('count', 'cast(with_color_after.limiting_measure_numerator_gap as ' ~ string ~ ')'),
+                    ('count', format_number('with_color_after.limiting_measure_numerator_gap')),
                     ('more_or_fewer', 'more_or_fewer.phrase'),
-                    ('numerator_unit', 'with_color_after.limiting_numerator_unit'),
+                    ('numerator_unit', 'case when with_color_after.limiting_measure_numerator_gap = 1'
+                        ~ ' then with_color_after.limiting_numerator_unit_singular'
+                        ~ ' else with_color_after.limiting_numerator_unit end'),
                 ]) }}
             else ''
-        end as numerator_gap_phrase
+        end as numerator_gap_phrase,
+        -- The numbers as words: grouped by thousands, each written apart
+        -- from the bounds it has not reached.
+        coalesce(
+            with_color_after.limiting_measure_label, {{ words_of_name('with_color_after.limiting_measure') }}
+        ) as measure_label_text,
+        {{ format_number_apart(
+            'with_color_after.limiting_measure_value', ['with_color_after.limiting_measure_threshold']
+        ) }} as measure_value_text,
+        {{ format_number_apart(
+            'with_color_after.limiting_measure_threshold', ['with_color_after.limiting_measure_value']
+        ) }} as threshold_text,
+        {{ format_number_apart(
+            'with_color_after.score',
+            ['with_color_after.next_color_score_bound', 'with_color_after.score_if_limiting_measure_improves']
+        ) }} as score_text,
+        {{ format_number_apart(
+            'with_color_after.score_if_limiting_measure_improves',
+            ['with_color_after.next_color_score_bound', 'with_color_after.score']
+        ) }} as score_after_text,
+        {{ format_number_apart(
+            'with_color_after.next_color_score_bound',
+            ['with_color_after.score', 'with_color_after.score_if_limiting_measure_improves']
+        ) }} as score_threshold_text
     from with_color_after
     left join phrases as step_template
         on step_template.phrase_key = case
@@ -207,17 +234,17 @@ final as (
         color_if_limiting_measure_improves,
         case
             when limiting_measure is not null then trim({{ fill_template('step_template', [
-                ('measure_label', 'coalesce(limiting_measure_label, limiting_measure)'),
-                ('measure_value', format_number('limiting_measure_value')),
+                ('measure_label', 'measure_label_text'),
+                ('measure_value', 'measure_value_text'),
                 ('bound', 'measure_bound_phrase'),
-                ('threshold', format_number('limiting_measure_threshold')),
+                ('threshold', 'threshold_text'),
                 ('use_case', 'health_component'),
                 ('color_after', 'color_if_limiting_measure_improves'),
-                ('score', format_number('score')),
-                ('score_after', format_number('score_if_limiting_measure_improves')),
+                ('score', 'score_text'),
+                ('score_after', 'score_after_text'),
                 ('next_color', 'next_color'),
                 ('score_bound', 'score_bound_phrase'),
-                ('score_threshold', format_number('next_color_score_bound')),
+                ('score_threshold', 'score_threshold_text'),
                 ('numerator_gap', 'numerator_gap_phrase'),
             ]) }})
         end as next_step

@@ -58,6 +58,7 @@ final as (
         measure,
         measure_label,
         numerator_unit,
+        numerator_unit_singular,
         measure_value,
         measure_color,
         next_color,

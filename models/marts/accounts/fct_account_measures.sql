@@ -2,7 +2,8 @@
     Every measure of every account-month (SPEC §6, issue 12): the
     ARR-weighted value the rollup scores (SPEC §5.2), its score and color,
     last calendar month's value and color, and what it takes to reach the
-    next color (int_measure_next_colors).
+    next color (int_measure_next_colors); whether fewer subscriptions
+    contributed than last month (int_account_measure_data_gaps).
 #}
 
 with
@@ -11,6 +12,12 @@ measures as (
 
     select * from {{ ref('int_measure_next_colors') }}
     where entity_type = 'account'
+
+),
+
+data_gaps as (
+
+    select * from {{ ref('int_account_measure_data_gaps') }}
 
 ),
 
@@ -35,6 +42,8 @@ final as (
         current_month.measure_score,
         current_month.measure_color,
         cast(current_month.subscriptions_contributing as integer) as subscriptions_contributing,
+        data_gaps.previous_month_subscriptions_contributing,
+        coalesce(data_gaps.is_data_gap, false) as is_data_gap,
         previous_month.measure_value as previous_month_value,
         previous_month.measure_color as previous_month_color,
         current_month.next_color,
@@ -50,6 +59,10 @@ final as (
         on {{ months_earlier('current_month', 'previous_month', ['entity_id', 'measure']) }}
     left join use_cases
         on current_month.use_case = use_cases.use_case
+    left join data_gaps
+        on current_month.entity_id = data_gaps.account_id
+        and current_month.reporting_month = data_gaps.reporting_month
+        and current_month.measure = data_gaps.measure
 
 )
 

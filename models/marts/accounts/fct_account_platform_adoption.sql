@@ -20,6 +20,7 @@ final as (
         has_ultimate_arr,
         cast(subscription_count as integer) as subscription_count,
         cast(subscriptions_reporting_usage as integer) as subscriptions_reporting_usage,
+        delivery_types,
         cast(account_age_months as integer) as account_age_months,
         license_utilization,
         license_utilization_color,

@@ -19,6 +19,12 @@ reasons as (
 
 ),
 
+data_gaps as (
+
+    select * from {{ ref('int_account_data_gaps') }}
+
+),
+
 -- The account's ARR in the month: the weight of ARR-weighted adoption rates
 -- (the semantic layer's metrics, _accounts__semantic.yml).
 account_months as (
@@ -94,12 +100,17 @@ final as (
         with_history.override_reason,
         with_history.is_adopted,
         cast(with_history.measures_scored as integer) as measures_scored,
+        coalesce(data_gaps.is_data_gap, false) as is_data_gap,
         with_history.previous_month_color,
         with_history.color_3_months_ago,
         with_history.previous_month_score,
         with_history.score_change,
         {{ trend('with_history.score_change') }} as trend,
-        {{ next_step_columns('with_history') }},
+        -- A data gap leads the next step, so it does not read as a change in usage.
+        {{ next_step_columns('with_history', next_step=
+            "case when data_gaps.is_data_gap then data_gaps.data_gap_step"
+            ~ " || coalesce(' ' || with_history.next_step, '') else with_history.next_step end"
+        ) }},
         reasons_as_of_month.reason as lack_of_adoption_reason,
         reasons_as_of_month.is_accepted_reason as is_lack_of_adoption_reason_accepted,
         cast(account_months.total_arr as {{ var('published_arr_type') }}) as total_arr
@@ -112,6 +123,10 @@ final as (
     left join account_months
         on with_history.account_id = account_months.account_id
         and with_history.reporting_month = account_months.reporting_month
+    left join data_gaps
+        on with_history.account_id = data_gaps.account_id
+        and with_history.reporting_month = data_gaps.reporting_month
+        and with_history.use_case = data_gaps.health_component
 
 )
 

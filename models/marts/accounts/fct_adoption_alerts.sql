@@ -7,7 +7,9 @@
     (`degraded`, `improved`; No Data is no band). Colors are ordered by
     score_color_bands.color_rank, bands by adoption_bands.display_order. Each
     alert names the account's CSM so it can be routed. Colors are the
-    effective ones: a CSM's override (score_overrides) counts.
+    effective ones: a CSM's override (score_overrides) counts. Each alert
+    says in one sentence what changed and, when it coincides with a data gap
+    (int_account_data_gaps), that less data is behind it (int_alert_phrases).
 #}
 
 with
@@ -37,6 +39,18 @@ platform as (
 accounts as (
 
     select * from {{ ref('dim_accounts') }}
+
+),
+
+data_gaps as (
+
+    select * from {{ ref('int_account_data_gaps') }}
+
+),
+
+phrases as (
+
+    select * from {{ ref('int_alert_phrases') }}
 
 ),
 
@@ -127,10 +141,27 @@ final as (
         changes.alert_type,
         changes.current_score,
         changes.previous_score,
+        coalesce(data_gaps.is_data_gap, false) as is_data_gap,
+        {{ fill_template(
+            "case changes.alert_type when 'degraded' then phrases.degraded_template"
+            ~ " when 'improved' then phrases.improved_template else phrases.newly_adopted_template end",
+            [
+                ('subject', "case changes.alert_subject when 'overall' then phrases.overall_subject"
+                    ~ " when 'adoption_band' then phrases.adoption_band_subject else changes.use_case end"),
+                ('previous', 'coalesce(changes.previous_color, changes.previous_adoption_band)'),
+                ('current', 'coalesce(changes.current_color, changes.current_adoption_band)'),
+                ('data_gap', 'case when data_gaps.is_data_gap then data_gaps.data_gap_alert_clause end'),
+            ]
+        ) }} as alert_sentence,
         accounts.csm_name
     from changes
+    cross join phrases
     left join accounts
         on changes.account_id = accounts.account_id
+    left join data_gaps
+        on changes.account_id = data_gaps.account_id
+        and changes.reporting_month = data_gaps.reporting_month
+        and changes.alert_subject = data_gaps.health_component
     where changes.alert_type is not null
 
 )
