@@ -51,6 +51,7 @@ PROJECT_ENTRIES = (
     "analyses",
     "scripts",
     "plugins",
+    "adoption",
 )
 
 

@@ -177,31 +177,37 @@ def test_customer_360_next_steps_are_the_marts(
     site, _, _ = report
     rows = published_rows(
         published,
-        "select account_id, use_case, coalesce(effective_color, 'Unscored'), coalesce(next_step, '') "
-        "from marts.fct_account_use_case_health where reporting_month = ?",
+        "select account_id, use_case, coalesce(effective_color, 'Unscored'), coalesce(next_step, ''), is_data_gap, "
+        "is_overridden from marts.fct_account_use_case_health where reporting_month = ?",
         [latest_month],
     )
+    assert any(row[4] for row in rows), "the generated build has no data-gap use case to show"
     pages_read: dict[str, str] = {}
-    for account_id, use_case, color, next_step in rows:
+    for account_id, use_case, color, next_step, is_data_gap, is_overridden in rows:
         page = pages_read.setdefault(
             account_id, (site / "accounts" / f"{slug(account_id)}.html").read_text(encoding="utf-8")
         )
         steps = page.split('<table id="next-steps">', 1)[1].split("</table>", 1)[0]
         row = re.search(rf'<tr data-use-case="{re.escape(html.escape(use_case))}">(.*?)</tr>', steps, re.S).group(1)
         assert f'data-color="{color}"' in row and f">{color}" in row
+        cell = re.search(r'<td class="color [^>]*data-field="color"[^>]*>', row).group(0)
+        assert ('data-data-gap="true"' in cell) == is_data_gap
+        assert ('data-overridden="true"' in cell) == is_overridden
         step = re.search(r'<td data-field="next_step"[^>]*>(.*?)</td>', row, re.S).group(1)
         assert html.unescape(re.sub(r'<span class="marker">[^<]*</span> ', "", step)) == next_step
+    for account_id, sentence in published_rows(
+        published, "select account_id, alert_sentence from marts.fct_adoption_alerts"
+    ):
+        page = pages_read.get(account_id) or (site / "accounts" / f"{slug(account_id)}.html").read_text(
+            encoding="utf-8"
+        )
+        listed = page.split('<table id="alerts">', 1)[1].split("</table>", 1)[0]
+        assert sentence in html.unescape(listed), (account_id, sentence)
 
 
 def test_csv_exports_equal_the_marts(report: tuple[Path, Path, str], published: Path, latest_month: date) -> None:
     site, _, _ = report
     exports = site / "exports"
-    [(has_data_gap,)] = published_rows(
-        published,
-        "select count(*) > 0 from duckdb_columns() where table_name = 'fct_account_use_case_health' "
-        "and column_name = 'is_data_gap'",
-    )
-    data_gap = "h.is_data_gap" if has_data_gap else "false"
     checks = {
         "landscape_band_shares.csv": (
             "select reporting_month, is_month_complete, adoption_band, adoption_band_order, account_count, arr, "
@@ -217,7 +223,7 @@ def test_csv_exports_equal_the_marts(report: tuple[Path, Path, str], published: 
             "select h.account_id, a.account_name, a.csm_name, h.reporting_month, h.use_case, h.effective_color, "
             "h.use_case_color, h.use_case_score, h.is_overridden, h.override_reason, h.trend, h.next_color, "
             "h.limiting_measure, h.next_step, h.lack_of_adoption_reason, h.is_lack_of_adoption_reason_accepted, "
-            f"{data_gap}, h.total_arr from marts.fct_account_use_case_health as h "
+            "h.is_data_gap, h.total_arr from marts.fct_account_use_case_health as h "
             "join marts.dim_accounts as a using (account_id) where h.reporting_month = ?",
             [latest_month],
         ),

@@ -150,7 +150,7 @@ def band_shares_by(
     `bands` as bands_in_order() gives them for the KPI."""
     values = [
         {
-            "group": row["group_value"] if row["group_value"] is not None else none_word,
+            "group": row["group_value"] or none_word,
             "band": row["adoption_band"],
             "band_order": row["adoption_band_order"],
             "arr": float(row["arr"] or 0),

@@ -215,7 +215,8 @@ class AccountSlice:
                 con,
                 f"select m.account_id, m.use_case, m.use_case_display_order, m.measure, m.measure_label, "
                 f"m.measure_value, m.measure_color, m.previous_month_value, m.previous_month_color, m.next_color, "
-                f"m.next_color_direction, m.next_color_threshold, m.gap_to_next_color, "
+                f"m.next_color_direction, m.next_color_threshold, m.next_color_threshold_inclusive, "
+                f"m.gap_to_next_color, "
                 f"m.numerator_gap_to_next_color, m.numerator_unit, m.subscriptions_contributing, "
                 f"{columns.select('fct_account_measures', 'previous_month_subscriptions_contributing', 'm', 'null')}, "
                 f"{columns.select('fct_account_measures', 'is_data_gap', 'm', 'false')} "

@@ -79,6 +79,16 @@ def number(value: Any) -> str:
     return f"{value:.3f}"
 
 
+def bound(row: Row) -> str:
+    """Where a measure's next color starts, as a comparison: "> 40", "≥ 2", "< 0.5"."""
+    direction, inclusive = row["next_color_direction"], row["next_color_threshold_inclusive"]
+    sign = {"higher": ("≥", ">"), "lower": ("≤", "<")}.get(direction)
+    value = number(row["next_color_threshold"])
+    if sign is None:
+        return f"{direction or ''} {value}".strip()
+    return f"{sign[0] if inclusive else sign[1]} {value}"
+
+
 def month_name(value: date | None) -> str:
     return "" if value is None else value.strftime("%B %Y")
 
@@ -167,7 +177,14 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        money=money, pct=pct, number=number, month_name=month_name, iso=iso, css_word=css_word, short_month=short_month
+        money=money,
+        pct=pct,
+        number=number,
+        bound=bound,
+        month_name=month_name,
+        iso=iso,
+        css_word=css_word,
+        short_month=short_month,
     )
     env.globals.update(
         UNSCORED=UNSCORED,
