@@ -339,7 +339,8 @@ class Report:
         return summary
 
     def page(self, pub: Publication, root: str) -> dict[str, Any]:
-        return {"pub": pub, "root": root, "generated_at": datetime.now().astimezone().replace(microsecond=0)}
+        """What every page shows of the publication; `root` leads from the page to index.html."""
+        return {"pub": pub, "root": root}
 
     # Account Landscape ------------------------------------------------------------------------
 
