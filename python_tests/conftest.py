@@ -51,6 +51,7 @@ PROJECT_ENTRIES = (
     "analyses",
     "scripts",
     "plugins",
+    "adoption",
 )
 
 
@@ -84,6 +85,7 @@ FILE_SECONDS = {
     "test_landing_line_endings.py": 7,
     "test_benchmark_anchor.py": 3,
     "test_published_metadata.py": 85,
+    "test_report.py": 40,
 }
 
 

@@ -539,6 +539,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+# Sections of the report file from this heading on are measured by other commands (the CSM
+# report's: docs/report.md) and kept as they are when the build benchmark is written again.
+KEPT_FROM = "\n## CSM report"
+
+
+def kept_sections(out: Path) -> str:
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    return old[old.index(KEPT_FROM) :] if KEPT_FROM in old else ""
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     info = machine()
@@ -551,7 +561,7 @@ def main(argv: list[str] | None = None) -> int:
     results = [benchmark_size(accounts, args, workdir) for accounts in args.sizes]
     text = report(results, fixed, args, info)
     print(text)
-    args.out.write_text(text, encoding="utf-8")
+    args.out.write_text(text + kept_sections(args.out), encoding="utf-8")
     if not args.keep and args.workdir is None:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set everything up on a fresh machine, generate the demo landing zone, run
-# the main job (`dbt build` on DuckDB), write the dbt docs site and print a
-# short summary, then where the docs site is.
+# the main job (`dbt build` on DuckDB), print a short summary, write the CSM
+# report and the dbt docs site, then print where the docs site is and, last,
+# where the report is.
 #   ADOPTION_RAW_PATH  landing zone (default data/raw; generated when empty)
 #   DBT_DUCKDB_PATH    build database (default data/adoption.duckdb)
 #   ADOPTION_SERVING_PATH  the published marts BI tools read
@@ -68,7 +69,10 @@ if [[ -n "${resize}" ]]; then
 fi
 dbt build "${accept[@]}" | python scripts/lib/dbt_progress.py
 python scripts/summary.py
+echo "==> the CSM report (from the published set: scripts/report.sh)" >&2
+report="$(./scripts/report.sh | tail -n 1)"
 echo "==> the docs site (dbt docs generate --static on the published set: scripts/docs_site.sh)" >&2
 docs_site="$(./scripts/docs_site.sh)"
 echo
 echo "Docs site (models, marts where BI reads them, metrics, exposures, lineage; opens offline): ${docs_site}"
+echo "CSM report (Account Landscape, CSM Portfolio, Customer 360, CSV exports; opens offline): ${report}"

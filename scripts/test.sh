@@ -9,8 +9,8 @@ echo "==> every test: about 10 minutes on a quiet 2-core machine (pytest's part 
 trap 'echo "==> tests took $(( (SECONDS - started) / 60 )) min $(( (SECONDS - started) % 60 )) s" >&2' EXIT
 
 echo "==> ruff" >&2
-ruff check scripts python_tests plugins
-ruff format --check scripts python_tests plugins
+ruff check scripts python_tests plugins adoption
+ruff format --check scripts python_tests plugins adoption
 
 # sqlfluff runs beside pytest, not before it: it uses one core for about half a minute, and
 # pytest's two workers share out the rest. Its report is printed once pytest has ended.
