@@ -3,7 +3,8 @@
     published set says about itself"): each published mart carries its model's
     description as a table comment, each column its YAML description as a
     column comment, NOT NULL on the columns its enforced contract declares
-    `not_null`, and its key as a PRIMARY KEY. Read at run time from the graph,
+    `not_null`, and (on PostgreSQL: duckdb.sql says why not on DuckDB) its key
+    as a PRIMARY KEY. Read at run time from the graph,
     so the YAML stays the one home of every description and constraint.
 -#}
 
@@ -40,7 +41,7 @@
 
 
 {#-
-    The key the engine keeps as a PRIMARY KEY: the mart's key when the
+    The key PostgreSQL keeps as a PRIMARY KEY: the mart's key when the
     contract declares every one of its columns `not_null` (a primary key
     forbids NULL; a key column that may be empty, as a unique test allows,
     would make the publication fail), else none.
