@@ -524,7 +524,7 @@ where s.entity_type = 'instance';
 -- calendar month, or none now where one did then; a churned subscription counts. No previous month: no gap.
 create table measure_gaps as
 select c.entity_id as account_id, c.reporting_month, c.measure, c.use_case,
-    coalesce(c.measure_label, c.measure) as label, coalesce(c.measure_display_order, 2147483647) as label_order,
+    coalesce(c.measure_label, upper(c.measure[1]) || replace(c.measure[2:], '_', ' ')) as label, coalesce(c.measure_display_order, 2147483647) as label_order,
     cast(c.subscriptions_contributing as integer) as subscriptions_contributing,
     cast(p.subscriptions_contributing as integer) as previous_month_subscriptions_contributing,
     coalesce(c.subscriptions_contributing < p.subscriptions_contributing

@@ -10,6 +10,8 @@
 -#}
 
 {%- set string = var('string_type')[target.type] %}
+{#- A measure without a label reads as its name in words, as in next_step. #}
+{%- set measure_label = 'coalesce(ranked.measure_label, ' ~ words_of_name('ranked.measure') ~ ')' %}
 
 with
 
@@ -106,12 +108,12 @@ final as (
         case when ranked.component_has_data_gap then ranked.previous_month_subscriptions_contributing end
             as data_gap_previous_month_subscriptions_contributing,
         case when ranked.component_has_data_gap then {{ fill_template('step_phrase.phrase', [
-            ('measure_label', 'coalesce(ranked.measure_label, ranked.measure)'),
+            ('measure_label', measure_label),
             ('count', 'cast(ranked.subscriptions_contributing as ' ~ string ~ ')'),
             ('previous_count', 'cast(ranked.previous_month_subscriptions_contributing as ' ~ string ~ ')'),
         ]) }} end as data_gap_step,
         case when ranked.component_has_data_gap then {{ fill_template('alert_phrase.phrase', [
-            ('measure_label', 'coalesce(ranked.measure_label, ranked.measure)'),
+            ('measure_label', measure_label),
             ('count', 'cast(ranked.subscriptions_contributing as ' ~ string ~ ')'),
             ('previous_count', 'cast(ranked.previous_month_subscriptions_contributing as ' ~ string ~ ')'),
         ]) }} end as data_gap_alert_clause
