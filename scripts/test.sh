@@ -21,7 +21,7 @@ trap 'rm -rf "${lint_dir}"; echo "==> tests took $(( (SECONDS - started) / 60 ))
     # Models read the metric catalog seed while compiling: load the seeds first.
     DBT_DUCKDB_PATH="${lint_dir}/lint.duckdb" dbt seed --quiet > /dev/null &&
         DBT_DUCKDB_PATH="${lint_dir}/lint.duckdb" ADOPTION_RAW_PATH="${lint_dir}" \
-            sqlfluff lint models tests/marts tests/staging
+            sqlfluff lint models tests/marts tests/staging analyses
 ) > "${lint_dir}/sqlfluff.log" 2>&1 &
 lint_pid=$!
 trap 'kill "${lint_pid}" 2> /dev/null || true; rm -rf "${lint_dir}"; echo "==> tests took $(( (SECONDS - started) / 60 )) min $(( (SECONDS - started) % 60 )) s" >&2' EXIT
