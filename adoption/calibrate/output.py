@@ -32,7 +32,7 @@ def cell(column: str, value: Any) -> str:
         return str(value).lower()
     if isinstance(value, date):
         return value.isoformat()
-    if column.startswith("pct_"):
+    if column.startswith(("pct_", "share_")):
         return f"{float(value):.1%}"
     if isinstance(value, int):
         return f"{value:,}"
