@@ -101,10 +101,10 @@ def calibration(generated_build: Build, tmp_path_factory: pytest.TempPathFactory
     with (project / "seeds" / "use_cases.csv").open(newline="") as handle:
         use_cases = [row["use_case"] for row in csv.DictReader(handle)]
     with (project / "seeds" / "score_color_bands.csv").open(newline="") as handle:
-        colors = [row["color"] for row in csv.DictReader(handle)]
+        colors = {row["color"]: int(row["color_rank"]) for row in csv.DictReader(handle)}
     # Every use case and color, some accounts twice (two use cases): 12 expectations.
     reference = [
-        (accounts[index * 5 % len(accounts)], use_cases[index % len(use_cases)], colors[index % len(colors)])
+        (accounts[index * 5 % len(accounts)], use_cases[index % len(use_cases)], list(colors)[index % len(colors)])
         for index in range(12)
     ]
     with (project / "seeds" / "reference_accounts.csv").open("a", newline="") as handle:
@@ -208,13 +208,14 @@ def test_color_shares_of_account_months_and_arr(calibration, window) -> None:
     for (kind, subject, color), row in keyed.items():
         count, arr = counts.get((kind, subject, color), (0, 0))
         total_count, total_arr = totals[(kind, subject)]
-        wanted = {"account_months": count, "pct_account_months": count / total_count, "account_month_arr": arr}
+        wanted = {"color_rank": colors.get(color), "account_months": count, "pct_account_months": count / total_count}
+        wanted["account_month_arr"] = arr
         wanted["pct_arr"] = arr / total_arr
         assert_row(row, wanted, f"{kind} {subject} {color}")
 
 
 def test_reference_accounts_distributions_and_agreement(calibration, window) -> None:
-    _, published, out, _, reference, _ = calibration
+    _, published, out, _, reference, colors = calibration
     values = window_rows(
         published,
         window,
@@ -232,7 +233,8 @@ def test_reference_accounts_distributions_and_agreement(calibration, window) -> 
     keyed = {(row["use_case"], row["expected_color"], row["measure"]): row for row in written}
     assert groups and len(keyed) == len(written) and set(keyed) == set(groups)
     for key, group in groups.items():
-        assert_row(keyed[key], {"reference_accounts": len(accounts[key]), **distribution(group)}, str(key))
+        wanted = {"expected_color_rank": colors[key[1]], "reference_accounts": len(accounts[key])}
+        assert_row(keyed[key], {**wanted, **distribution(group)}, str(key))
 
     [(latest,)] = rows(
         published, "select max(reporting_month) from marts.fct_account_platform_adoption where is_month_complete"
@@ -267,9 +269,11 @@ def test_reference_accounts_distributions_and_agreement(calibration, window) -> 
 
 
 def test_the_table_shows_the_measure_asked_for(calibration) -> None:
-    *_, stdout, _, _ = calibration
-    lines = [line for line in stdout.splitlines() if "_per_" in line or "_utilization" in line or "_pct" in line]
-    assert lines and all(MEASURE in line for line in lines), lines[:5]
+    _, _, out, stdout, _, _ = calibration
+    measures = {row["measure"] for row in read_csv(out / "measure_distributions.csv")}
+    assert MEASURE in measures and len(measures) > 1
+    shown = {word for word in stdout.split() if word in measures}
+    assert shown == {MEASURE}, shown
 
 
 def test_errors_are_one_line_with_exit_code_2(calibration, tmp_path: Path) -> None:

@@ -73,6 +73,8 @@ def compile_analyses(published: Path, months: int | None) -> list[Analysis]:
             "DBT_TARGET_PATH": str(target),
             "DBT_LOG_PATH": str(Path(scratch) / "logs"),
             "DBT_LOG_LEVEL_FILE": "none",
+            # The manifest says which marts each analysis reads.
+            "DBT_WRITE_JSON": "true",
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         }
         args = [str(Path(sys.executable).parent / "dbt"), "--quiet", "compile", "--select", f"path:{FOLDER}"]
