@@ -102,9 +102,9 @@ def calibration(generated_build: Build, tmp_path_factory: pytest.TempPathFactory
         use_cases = [row["use_case"] for row in csv.DictReader(handle)]
     with (project / "seeds" / "score_color_bands.csv").open(newline="") as handle:
         colors = {row["color"]: int(row["color_rank"]) for row in csv.DictReader(handle)}
-    # Every use case and color, some accounts twice (two use cases): 12 expectations.
+    # 12 expectations: every use case and color, six accounts with two use cases each.
     reference = [
-        (accounts[index * 5 % len(accounts)], use_cases[index % len(use_cases)], list(colors)[index % len(colors)])
+        (accounts[index // 2 * 7 % len(accounts)], use_cases[index % len(use_cases)], list(colors)[index % len(colors)])
         for index in range(12)
     ]
     with (project / "seeds" / "reference_accounts.csv").open("a", newline="") as handle:
