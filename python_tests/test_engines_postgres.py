@@ -28,7 +28,7 @@ PRIVATE_SCHEMAS = ("raw", "staging", "intermediate", "methodology", "publication
 
 @pytest.fixture(scope="session")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> engines.Reference:
-    return engines.reference_build(tmp_path_factory.mktemp("engines"))
+    return engines.reference_build(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
