@@ -21,14 +21,15 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import duckdb
-from conftest import PROJECT_ROOT, QUIET_DBT, copy_project, generate_landing_zone, run_dbt
+import pytest
+from conftest import PROJECT_ROOT, QUIET_DBT, built_once, copy_project, generate_landing_zone, run_dbt
 from dbt_environment import dbt_environment
 
 MART_SCHEMA = "marts"  # published, on every engine
@@ -221,28 +222,45 @@ def add_implausible_inputs(raw_path: Path) -> None:
         handle.writelines(json.dumps(ping) + "\n" for ping in pings)
 
 
-def reference_build(root: Path) -> Reference:
-    """The engine tests' landing zone and its DuckDB marts (built once per pytest run)."""
-    if "reference" not in _cache:
-        raw_path = generate_landing_zone(
-            root / "raw", ZONE["accounts"], ZONE["months"], seed=ZONE["seed"], start_month=ZONE["start_month"]
+def make_reference(root: Path) -> None:
+    """The engine tests' landing zone in `root/raw`, the project they build in `root/project`, its
+    DuckDB build `root/reference.duckdb`, and the zone's text ties in `root/ties.json`."""
+    raw_path = generate_landing_zone(
+        root / "raw", ZONE["accounts"], ZONE["months"], seed=ZONE["seed"], start_month=ZONE["start_month"]
+    )
+    add_implausible_inputs(raw_path)
+    # A stray file beside the pings: every engine lists it (dq_ignored_landing_files) and reads none of it.
+    first_file = sorted((raw_path / "usage_pings").glob("*.ndjson"))[0]
+    shutil.copy(first_file, first_file.with_name(first_file.name + ".bak"))
+    ties = add_text_ties(raw_path)
+    (root / "ties.json").write_text(json.dumps(asdict(ties), default=str), encoding="utf-8")
+    project = csm_seeded_project(root / "project", raw_path)
+    # Only the marts are compared: seeds and models (tests run in the engines' builds).
+    with timed("duckdb build"):
+        result = run_dbt(
+            ["build", "--resource-type", "seed", "--resource-type", "model"],
+            raw_path,
+            root / "reference.duckdb",
+            project_dir=project,
         )
-        add_implausible_inputs(raw_path)
-        # A stray file beside the pings: every engine lists it (dq_ignored_landing_files) and reads none of it.
-        first_file = sorted((raw_path / "usage_pings").glob("*.ndjson"))[0]
-        shutil.copy(first_file, first_file.with_name(first_file.name + ".bak"))
-        ties = add_text_ties(raw_path)
-        database = root / "reference.duckdb"
-        project = csm_seeded_project(root / "project", raw_path)
-        # Only the marts are compared: seeds and models (tests run in the engines' builds).
-        with timed("duckdb build"):
-            result = run_dbt(
-                ["build", "--resource-type", "seed", "--resource-type", "model"],
-                raw_path,
-                database,
-                project_dir=project,
-            )
-        assert result.ok, result.output[-5000:]
+    assert result.ok, result.output[-5000:]
+
+
+def reference_build(tmp_path_factory: pytest.TempPathFactory) -> Reference:
+    """The engine tests' landing zone and its DuckDB marts, made once per pytest run: under xdist
+    test_engines_spark.py and test_engines_postgres.py may run in two workers, and the second
+    waits for the first's build (conftest.built_once) instead of making its own. Each process
+    reads the marts back and checks them."""
+    if "reference" not in _cache:
+        root = built_once(tmp_path_factory, "engines_reference", make_reference)
+        raw_path, database, project = root / "raw", root / "reference.duckdb", root / "project"
+        saved = json.loads((root / "ties.json").read_text(encoding="utf-8"))
+        ties = TextTies(
+            saved["subscription_id"],
+            date.fromisoformat(saved["reporting_month"]),
+            tuple(saved["uuids"]),
+            tuple(saved["ping_ids"]),
+        )
         with duckdb.connect(str(database), read_only=True) as connection:
             tables = [
                 name

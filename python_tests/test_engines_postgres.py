@@ -17,7 +17,7 @@ from pathlib import Path
 import engines
 import pytest
 from conftest import WITH_ARTIFACTS, published_metadata
-from semantic_layer import SemanticLayer, assert_same, from_sql
+from semantic_layer import SemanticLayer, assert_same, from_sql, read_query_csv
 
 psycopg2 = pytest.importorskip("psycopg2", reason="psycopg2 is in requirements-engines.txt")
 from psycopg2 import errors  # noqa: E402
@@ -28,7 +28,7 @@ PRIVATE_SCHEMAS = ("raw", "staging", "intermediate", "methodology", "publication
 
 @pytest.fixture(scope="session")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> engines.Reference:
-    return engines.reference_build(tmp_path_factory.mktemp("engines"))
+    return engines.reference_build(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
@@ -203,12 +203,26 @@ def test_metrics_read_the_published_schema(
             cursor.execute(statement)
             return from_sql(cursor.fetchall(), groups)
 
-    by_band = layer.query(
-        tmp_path / "by_band.csv",
-        ["arr", "accounts", "pct_arr_platform_success"],
-        *("--metrics", "arr,accounts,pct_arr_platform_success", "--group-by", "metric_time__month,adoption_band"),
-        groups=["metric_time__month", "adoption_band"],
+    band_metrics = ["arr", "accounts", "pct_arr_platform_success"]
+    use_case_metrics = ["use_case_arr_adoption_rate", "use_case_adoption_rate", "overrides_in_force"]
+    # Both queries in one process (semantic_layer.mf_batch): one start-up of mf, not two.
+    out = tmp_path / "mf"
+    answers = layer.mf_batch(
+        {
+            "by_band": [
+                *("query", "--metrics", ",".join(band_metrics), "--group-by", "metric_time__month,adoption_band"),
+                *("--csv", str(out / "by_band.csv")),
+            ],
+            "by_use_case": [
+                *("query", "--metrics", ",".join(use_case_metrics), "--group-by", "metric_time__month,use_case"),
+                *("--csv", str(out / "by_use_case.csv")),
+            ],
+        },
+        out,
     )
+    for name, answer in answers.items():
+        assert answer.returncode == 0, (name, answer.stdout[-3000:])
+    by_band = read_query_csv(out / "by_band.csv", band_metrics, ["metric_time__month", "adoption_band"])
     assert_same(
         by_band,
         sql(
@@ -222,13 +236,7 @@ def test_metrics_read_the_published_schema(
             2,
         ),
     )
-    use_case_metrics = ["use_case_arr_adoption_rate", "use_case_adoption_rate", "overrides_in_force"]
-    by_use_case = layer.query(
-        tmp_path / "by_use_case.csv",
-        use_case_metrics,
-        *("--metrics", ",".join(use_case_metrics), "--group-by", "metric_time__month,use_case"),
-        groups=["metric_time__month", "use_case"],
-    )
+    by_use_case = read_query_csv(out / "by_use_case.csv", use_case_metrics, ["metric_time__month", "use_case"])
     expected = sql(
         """
         select

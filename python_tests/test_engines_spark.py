@@ -18,7 +18,7 @@ pytest.importorskip("pyspark", reason="pyspark is in requirements-engines.txt")
 
 @pytest.fixture(scope="session")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> engines.Reference:
-    return engines.reference_build(tmp_path_factory.mktemp("engines"))
+    return engines.reference_build(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

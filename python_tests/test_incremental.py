@@ -284,14 +284,15 @@ def test_remapped_metric_path_reparses_stored_pings(published: Published, tmp_pa
     assert remapped == mart_snapshot(database)
 
 
-def test_many_months_parse_again_within_the_memory_limit(tmp_path: Path) -> None:
+def test_many_months_parse_again_within_the_memory_limit(tmp_path: Path, workplace: Workplace) -> None:
     """What the ping parse holds in memory does not grow with the number of ping files: a zone of
     three years parses, then parses again once one more month lands, within the build's memory
     limit (2560MB). One 128 MiB read buffer per file, all set up at once, needs 4.6 GiB for
-    these 37 files: a per-file read stacked with `union all` failed so."""
+    these 37 files: a per-file read stacked with `union all` failed so. Built from nothing in the
+    workplace (its path keeps dbt's saved parse)."""
     live = generate_landing_zone(tmp_path / "live", 2, 36, SEED, start_month="2023-01")
     following = generate_landing_zone(tmp_path / "following", 2, 37, SEED, start_month="2023-01")
-    database = tmp_path / "many_months.duckdb"
+    _, database = workplace.restore()
     parse = [*BUILD, "--select", "+stg_landing__usage_pings_parsed", "--indirect-selection", "cautious"]
     limit = {"DBT_DUCKDB_MEMORY_LIMIT": "2560MB"}
     first = run_dbt(parse, live, database, extra_env=limit)

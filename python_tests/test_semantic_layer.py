@@ -4,14 +4,17 @@ over the published file through the read-only `serving` target, as a BI user run
 One `dbt parse` (DBT_TARGET=serving) in a copy of the project writes the semantic manifest
 where `mf` reads it (`<project>/target/semantic_manifest.json`; mf ignores DBT_TARGET_PATH);
 then `mf validate-configs`, and `mf query` per group of metrics and per saved query, each
-compared with the same figures computed in SQL directly on the published marts. The build
-database path points into a directory that does not exist: the serving target never opens it.
+compared with the same figures computed in SQL directly on the published marts. The `mf`
+commands run once, together (`answers`: one process, semantic_layer.mf_batch); each test reads
+its command's exit code, output and CSV. The build database path points into a directory that
+does not exist: the serving target never opens it.
 """
 
 from __future__ import annotations
 
 import math
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -50,6 +53,37 @@ def published(generated_build: Build) -> Path:
     return serving_path(generated_build.database)
 
 
+@dataclass
+class Answers:
+    """What each `mf` command of the module answered: {name: exit code and output}, CSVs in `csv_dir`."""
+
+    results: dict[str, subprocess.CompletedProcess]
+    csv_dir: Path
+
+    def query(self, name: str, metrics: list[str], groups: list[str] | None = None) -> dict[tuple, tuple]:
+        """The rows of `mf query` `name` (semantic_layer.read_query_csv), once it succeeded."""
+        result = self.results[name]
+        assert result.returncode == 0, result.stdout[-3000:]
+        return read_query_csv(self.csv_dir / f"{name}.csv", metrics, groups)
+
+
+@pytest.fixture(scope="module")
+def answers(semantic: SemanticLayer, tmp_path_factory: pytest.TempPathFactory) -> Answers:
+    """Every `mf` command of the tests of this module, run once together (semantic_layer.mf_batch):
+    `validate-configs`, a query per case of CASES, the quarter's ARR, and each saved query."""
+    csv_dir = tmp_path_factory.mktemp("mf_answers")
+    commands = {"validate-configs": ["validate-configs"]}
+    for case, (metrics, group_by, _) in CASES.items():
+        commands[case] = ["query", "--metrics", ",".join(metrics), "--group-by", ",".join(group_by)]
+    commands["quarter_arr"] = ["query", "--metrics", "arr", "--group-by", "metric_time__quarter"]
+    for name in SAVED_QUERIES:
+        commands[f"saved_{name}"] = ["query", "--saved-query", name]
+    for name, args in commands.items():
+        if args[0] == "query":
+            args += ["--csv", str(csv_dir / f"{name}.csv")]
+    return Answers(semantic.mf_batch(commands, csv_dir / "logs"), csv_dir)
+
+
 def test_the_serving_target_names_the_published_marts(semantic: SemanticLayer) -> None:
     relations = {model["name"]: model["node_relation"] for model in semantic.manifest["semantic_models"]}
     assert relations, "no semantic model"
@@ -58,8 +92,8 @@ def test_the_serving_target_names_the_published_marts(semantic: SemanticLayer) -
     assert not (semantic.project / "target" / "no_such_directory").exists()
 
 
-def test_validate_configs(semantic: SemanticLayer) -> None:
-    result = semantic.mf("validate-configs")
+def test_validate_configs(answers: Answers) -> None:
+    result = answers.results["validate-configs"]
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
     assert "ERRORS: 0" in output and "✖" not in output, output[-3000:]
@@ -195,21 +229,17 @@ def test_every_metric_is_compared(semantic: SemanticLayer) -> None:
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_metric_equals_sql_on_the_published_marts(
-    semantic: SemanticLayer, published: Path, tmp_path: Path, case: str
-) -> None:
+def test_metric_equals_sql_on_the_published_marts(answers: Answers, published: Path, case: str) -> None:
     metrics, group_by, sql = CASES[case]
-    actual = semantic.query(
-        tmp_path / "out.csv", metrics, "--metrics", ",".join(metrics), "--group-by", ",".join(group_by), groups=group_by
-    )
+    actual = answers.query(case, metrics, groups=group_by)
     expected = from_sql(query(published, sql), len(group_by))
     assert_same(actual, expected)
     assert len({key[0] for key in expected}) >= 2, "fewer than two periods: the comparison proves little"
 
 
-def test_quarter_arr_is_the_last_months_not_the_sum(semantic: SemanticLayer, published: Path, tmp_path: Path) -> None:
+def test_quarter_arr_is_the_last_months_not_the_sum(answers: Answers, published: Path) -> None:
     """The balance rule, against the data: a quarter with several months of ARR."""
-    actual = semantic.query(tmp_path / "out.csv", ["arr"], "--metrics", "arr", "--group-by", "metric_time__quarter")
+    actual = answers.query("quarter_arr", ["arr"])
     rows = query(
         published,
         """
@@ -292,11 +322,11 @@ def test_every_saved_query_is_compared(semantic: SemanticLayer) -> None:
 
 @pytest.mark.parametrize("name", sorted(SAVED_QUERIES))
 def test_saved_query_equals_sql_on_the_published_marts(
-    semantic: SemanticLayer, published: Path, tmp_path: Path, name: str
+    semantic: SemanticLayer, answers: Answers, published: Path, name: str
 ) -> None:
     groups, sql = SAVED_QUERIES[name]
     (saved,) = [saved for saved in semantic.manifest["saved_queries"] if saved["name"] == name]
-    actual = semantic.query(tmp_path / "out.csv", saved["query_params"]["metrics"], "--saved-query", name)
+    actual = answers.query(f"saved_{name}", saved["query_params"]["metrics"])
     assert_same(actual, from_sql(query(published, sql), groups))
 
 

@@ -1,7 +1,8 @@
 """The project guards its own structure: layers, descriptions, contracts, one home per description.
 
-`dbt parse` writes the manifest once (about 10 s, no database); every rule of `structure.py` runs
-over it, and the metadata linter dbt-score runs over it with the floor set in pyproject.toml.
+`dbt parse` writes the manifest once (about 10 s, no database; a second or two where the worker's
+workplace holds dbt's saved parse); every rule of `structure.py` runs over it, and the metadata
+linter dbt-score runs over it with the floor set in pyproject.toml.
 Each rule is also shown failing: the same check over a copy of the manifest (or of a YAML file)
 broken on purpose must name what broke.
 """
@@ -11,24 +12,27 @@ from __future__ import annotations
 import copy
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import structure
-from conftest import BIN, PROJECT_ROOT, WITH_ARTIFACTS, run_dbt
+from conftest import BIN, PROJECT_ROOT, WITH_ARTIFACTS, Workplace, run_dbt
 
 CATALOG = PROJECT_ROOT / "seeds" / "metric_catalog.csv"
 COLOR_BANDS = PROJECT_ROOT / "seeds" / "score_color_bands.csv"
 
 
 @pytest.fixture(scope="module")
-def manifest_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def manifest_path(tmp_path_factory: pytest.TempPathFactory, workplace: Workplace) -> Path:
     root = tmp_path_factory.mktemp("structure")
-    # parse needs no landing zone and no database file (it never connects).
-    result = run_dbt(["parse", "--quiet"], root / "no_landing_zone", root / "adoption.duckdb", extra_env=WITH_ARTIFACTS)
+    # parse needs no landing zone and no database file (it never connects). At the workplace's
+    # database path, dbt's saved parse of the builds there holds: a second or two, not ten.
+    result = run_dbt(["parse", "--quiet"], root / "no_landing_zone", workplace.database, extra_env=WITH_ARTIFACTS)
     assert result.ok, result.output[-3000:]
-    return root / "target_adoption" / "manifest.json"
+    target = workplace.root / f"target_{workplace.database.stem}"
+    return Path(shutil.copy(target / "manifest.json", root / "manifest.json"))
 
 
 @pytest.fixture(scope="module")
