@@ -73,20 +73,18 @@ def mart_rows(copy: Path, mart: str) -> dict[tuple, tuple]:
     return {row[: len(key)]: row[len(key) :] for row in rows}
 
 
-def expected_versions(copies: list[Path], mart: str) -> set[tuple]:
-    """The versions P1, P2, ... make, in Python: a version per key each time its values
-    changed (or it appeared), an is_published=false version when a publication dropped it;
-    each (key, values, published_build_id, published_from, published_to, is_published)."""
-    _, key, checked = HISTORY[mart]
+def expected_versions(publications: list[tuple[str, datetime, dict[tuple, tuple]]], checked: int) -> set[tuple]:
+    """The versions publications (build_id, published_at, key -> checked values), in order,
+    make, in Python: a version per key each time its values changed (or it appeared), an
+    is_published=false version when a publication dropped it; each
+    (key, values, published_build_id, published_from, published_to, is_published)."""
     open_versions: dict[tuple, list] = {}
     versions: list[list] = []
-    for copy in copies:
-        build, published_at = publication(copy)
-        rows = mart_rows(copy, mart)
+    for build, published_at, rows in publications:
         current = {k: (values, True) for k, values in rows.items()}
         for k, version in open_versions.items():
             if k not in rows and version[2]:
-                current[k] = ((None,) * len(checked), False)
+                current[k] = ((None,) * checked, False)
         for k, (values, is_published) in current.items():
             version = open_versions.get(k)
             if version is not None and version[1] == values and version[2] == is_published:
@@ -97,6 +95,10 @@ def expected_versions(copies: list[Path], mart: str) -> set[tuple]:
             versions.append(new)
             open_versions[k] = new
     return {(*k, *values, build, start, end, published) for k, values, published, build, start, end in versions}
+
+
+def saved_publications(copies: list[Path], mart: str) -> list[tuple[str, datetime, dict[tuple, tuple]]]:
+    return [(*publication(copy), mart_rows(copy, mart)) for copy in copies]
 
 
 def history_rows(database: Path, mart: str) -> set[tuple]:
@@ -136,15 +138,15 @@ def published_twice(tmp_path_factory: pytest.TempPathFactory) -> dict:
     # A build with another threshold, killed once its snapshots ran.
     set_green_from(project, 65)
     env = dbt_env(zone, database, project, None)
-    killed = run_until_killed(BUILD, env, "START sql table model marts_build.fct_published_", 1.0, cwd=project)
-    assert killed, "the build ended before its history marts started"
+    killed = run_until_killed(BUILD, env, "OK snapshotted history.history_arr_by_adoption_band", 2.0, cwd=project)
+    assert killed, "the build ended before its snapshots ran"
     assert published_digest(database) == file_digest(Path(p2)), "the killed build published"
     killed_counts = history_counts(database)
 
-    # A build whose data test fails.
-    failing = project / "tests" / "marts" / "history_build_fails.sql"
-    failing.write_text("select * from {{ ref('rpt_arr_by_adoption_band') }}\n")
-    result = run_dbt(BUILD, zone, database, project_dir=project)
+    # A build whose data test fails (on a seed: --fail-fast then stops it early).
+    failing = project / "tests" / "seeds" / "history_build_fails.sql"
+    failing.write_text("select * from {{ ref('adoption_bands') }}\n")
+    result = run_dbt([*BUILD, "--fail-fast"], zone, database, project_dir=project)
     assert not result.ok and "Nothing published" in result.output, result.output[-3000:]
     failing.unlink()
     assert published_digest(database) == file_digest(Path(p2)), "the failed build published"
@@ -177,7 +179,7 @@ def test_killed_and_failed_builds_publish_nothing_and_record_only_what_was_publi
 @pytest.mark.parametrize("mart", sorted(HISTORY))
 def test_history_marts_hold_exactly_what_p1_and_p2_published(published_twice: dict, mart: str) -> None:
     copies = published_twice["copies"]
-    expected = expected_versions(copies, mart)
+    expected = expected_versions(saved_publications(copies, mart), len(HISTORY[mart][2]))
     assert history_rows(published_twice["database"], mart) == expected
     # Store changes, not copies: P2 added a version only for the keys it changed.
     p1_rows, p2_rows = (mart_rows(copy, mart) for copy in copies)
