@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import engines
 import pytest
+from conftest import HISTORY_MARTS
 
 pytest.importorskip("pyspark", reason="pyspark is in requirements-engines.txt")
 
@@ -36,7 +37,9 @@ def test_loader_keeps_every_ping_line_with_its_file_and_number(
 
 
 def test_marts_match_duckdb_row_for_row(spark: engines.SparkBuild, reference: engines.Reference) -> None:
-    problems = engines.mart_differences(reference.marts, spark.marts)
+    # Spark keeps no history as published (dbt_project.yml): its history marts are disabled.
+    expected = {table: mart for table, mart in reference.marts.items() if table not in HISTORY_MARTS}
+    problems = engines.mart_differences(expected, spark.marts)
     assert not problems, "\n".join(problems)
 
 

@@ -25,6 +25,7 @@ import duckdb
 import pytest
 from conftest import (
     BUILD_SCHEMA,
+    HISTORY_MARTS,
     MART_SCHEMA,
     PROJECT_ROOT,
     Workplace,
@@ -302,7 +303,7 @@ print(json.dumps({"version": duckdb.__version__,
     opened = json.loads(proc.stdout)
     assert opened["version"].startswith("1.")
     expected = {table: len(rows) for table, rows in mart_snapshot(zones.published).items()} | {"publication_log": 1}
-    assert opened["rows"] == expected
+    assert {table: rows for table, rows in opened["rows"].items() if table not in HISTORY_MARTS} == expected
     # What it guards against: the build database itself is DuckDB 2's format.
     proc = subprocess.run([sys.executable, "-c", reader, str(zones.published)], env=env, capture_output=True, text=True)
     assert proc.returncode != 0

@@ -686,6 +686,37 @@ select reporting_month, reporting_month < date '{first_open_month}' as is_month_
     '{build_id}' as build_id
 from running;
 
+-- History as published, for a first publication: no earlier publication, so the history marts
+-- are empty and the restatements are this build's figures with nothing published before them.
+create table marts.fct_published_account_platform_adoption (
+    account_id varchar, reporting_month date, total_arr decimal(18, 2), overall_product_color varchar,
+    use_cases_adopted integer, adoption_band varchar, is_month_complete boolean, published_build_id varchar,
+    published_from timestamp, published_to timestamp, is_published boolean, build_id varchar
+);
+
+create table marts.fct_published_account_use_case_colors (
+    account_id varchar, reporting_month date, use_case varchar, use_case_score double, use_case_color varchar,
+    is_month_complete boolean, published_build_id varchar, published_from timestamp, published_to timestamp,
+    is_published boolean, build_id varchar
+);
+
+create table marts.fct_published_arr_by_adoption_band (
+    reporting_month date, adoption_band varchar, account_count integer, arr decimal(18, 2), pct_of_arr double,
+    is_month_complete boolean, published_build_id varchar, published_from timestamp, published_to timestamp,
+    is_published boolean, build_id varchar
+);
+
+create table marts.rpt_arr_by_adoption_band_restatements as
+select reporting_month, adoption_band, is_month_complete, account_count, arr, pct_of_arr,
+    cast(null as varchar) as first_published_build_id, cast(null as timestamp) as first_published_at,
+    cast(null as integer) as first_published_account_count, cast(null as decimal(18, 2)) as first_published_arr,
+    cast(null as double) as first_published_pct_of_arr,
+    cast(null as varchar) as last_published_build_id, cast(null as timestamp) as last_published_at,
+    cast(null as integer) as last_published_account_count, cast(null as decimal(18, 2)) as last_published_arr,
+    cast(null as double) as last_published_pct_of_arr,
+    cast(null as decimal(18, 2)) as arr_restatement, false as is_restated, '{build_id}' as build_id
+from marts.rpt_arr_by_adoption_band;
+
 create table marts.dim_accounts as
 select a.*, r.first_arr_month, r.latest_arr_month, '{build_id}' as build_id
 from accounts as a

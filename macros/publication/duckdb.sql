@@ -67,6 +67,8 @@
     {% if failure %}
         {{ return({'failure': failure}) }}
     {% endif %}
+    {#- The snapshots read the published file (history.sql); it is let go before it is replaced. -#}
+    {% do detach_previous_publication() %}
     {#- One transaction writes to one database: the build file's (committed here), then the new file's. -#}
     {% do publication_history() %}
 
