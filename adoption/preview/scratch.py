@@ -127,6 +127,8 @@ class ScratchBuild:
             DBT_LOG_PATH=str(self.scratch / "logs"),
             DBT_PROFILES_DIR=str(self.project_dir),
             DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+            # The scratch graph is read from target/manifest.json.
+            DBT_WRITE_JSON="true",
         )
         self.manifest: Manifest | None = None
 
