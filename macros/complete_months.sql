@@ -26,3 +26,14 @@
 {% macro is_month_complete(month_column) -%}
     ({{ month_column }} < {{ first_open_month() }})
 {%- endmacro %}
+
+{#-
+    The build's latest complete month (the month headline figures use): the
+    latest `reporting_month` of `relation` that is complete, as a one-row
+    query; NULL while every month is still open.
+-#}
+{% macro latest_complete_month(relation) -%}
+    select max(reporting_month) as reporting_month
+    from {{ relation }}
+    where {{ is_month_complete('reporting_month') }}
+{%- endmacro %}

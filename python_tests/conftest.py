@@ -88,6 +88,7 @@ FILE_SECONDS = {
     "test_report.py": 40,
     "test_report_browser.py": 45,
     "test_preview.py": 150,
+    "test_reference_accounts.py": 48,
 }
 
 

@@ -145,8 +145,9 @@ def add_text_ties(raw_path: Path) -> TextTies:
 
 def csm_seeded_project(destination: Path, raw_path: Path) -> Path:
     """A copy of the project whose CSM seeds (shipped empty) override a use case of the
-    zone's first account for two middle months and exclude one instance for one month, so
-    the engines compare overrides, exclusions and dq_excluded_instances too."""
+    zone's first account for two middle months, exclude one instance for one month and list
+    the first account's use cases as reference accounts, so the engines compare overrides,
+    exclusions, dq_excluded_instances and the reference-account checks too."""
     project = copy_project(destination)
     with (raw_path / "accounts.csv").open(encoding="utf-8") as handle:
         account_id = next(csv.DictReader(handle))["account_id"]
@@ -156,12 +157,17 @@ def csm_seeded_project(destination: Path, raw_path: Path) -> Path:
         uuid = json.loads(handle.readline())["uuid"]
     next_month = ping_files[2].name[:7]
     rows = {
-        "score_overrides": f"{account_id},CI,{month}-01,{next_month}-01,Green,engines compare overrides",
-        "instance_exclusions": f"{uuid},engines compare exclusions,{month}-01,{month}-01",
+        "score_overrides": [f"{account_id},CI,{month}-01,{next_month}-01,Green,engines compare overrides"],
+        "instance_exclusions": [f"{uuid},engines compare exclusions,{month}-01,{month}-01"],
+        # One expectation per use case and color, so the engines compare agreement and score_miss.
+        "reference_accounts": [
+            f"{account_id},{use_case},{color},engines,{month}-15,engines compare reference checks"
+            for use_case, color in (("SCM", "Yellow"), ("CI", "Green"), ("CD", "Red"), ("Security", "Yellow"))
+        ],
     }
-    for seed, row in rows.items():
+    for seed, lines in rows.items():
         with (project / "seeds" / f"{seed}.csv").open("a", encoding="utf-8") as handle:
-            handle.write(row + "\n")
+            handle.writelines(line + "\n" for line in lines)
     return project
 
 

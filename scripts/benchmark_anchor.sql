@@ -927,3 +927,44 @@ flagged as (
     )
 )
 select *, '{build_id}' as build_id from flagged;
+
+-- Reference accounts (issue 25): each CSM expectation beside the thresholds' color (before any override)
+-- in the latest complete month with ARR, and how far the score lies from the expected color's band.
+create table checked_month as
+select max(reporting_month) as reporting_month from account_months where reporting_month < date '{first_open_month}';
+
+create table marts.fct_reference_account_checks as
+select r.account_id, a.account_name, r.use_case, cast(u.display_order as integer) as use_case_display_order,
+    r.expected_color, r.confirmed_by, seed_month(r.confirmed_on) as confirmed_on, r.note, m.reporting_month,
+    h.score as use_case_score, h.color as computed_color,
+    case when h.color is null then w.p['reference_unscored']
+        when h.color = r.expected_color then w.p['reference_agree'] else w.p['reference_disagree'] end as agreement,
+    h.color is not null and h.color = r.expected_color as is_agreeing,
+    cast(h.color_rank - e.color_rank as integer) as color_rank_difference,
+    case when h.color is not null then cast(round(greatest(
+        coalesce(cast(e.min_score as double) - h.score, 0), coalesce(h.score - cast(e.max_score as double), 0), 0
+    ), {places}) as double) end as score_miss,
+    '{build_id}' as build_id
+from reference_accounts as r
+cross join checked_month as m
+cross join (select map_from_entries(list((phrase_key, phrase))) as p from explanation_phrases) as w
+left join accounts as a on r.account_id = a.account_id
+left join use_cases as u on r.use_case = u.use_case
+left join score_color_bands as e on r.expected_color = e.color
+left join health as h
+    on h.entity_type = 'account' and h.component_type = 'use_case' and h.entity_id = r.account_id
+    and h.component = r.use_case and h.reporting_month = m.reporting_month;
+
+create table marts.rpt_reference_account_agreement as
+select u.use_case, cast(u.display_order as integer) as use_case_display_order, m.reporting_month,
+    cast(count(c.account_id) as integer) as expectations,
+    cast(count(c.account_id) filter (where c.computed_color = c.expected_color) as integer) as agreeing,
+    cast(count(c.account_id) filter (where c.computed_color <> c.expected_color) as integer) as disagreeing,
+    cast(count(c.account_id) filter (where c.computed_color is null) as integer) as unscored,
+    count(c.account_id) filter (where c.computed_color = c.expected_color)
+        / nullif(cast(count(c.account_id) as double), 0) as share_agreeing,
+    '{build_id}' as build_id
+from use_cases as u
+cross join checked_month as m
+left join marts.fct_reference_account_checks as c on u.use_case = c.use_case
+group by u.use_case, u.display_order, m.reporting_month;
