@@ -10,10 +10,19 @@ import tempfile
 import time
 from pathlib import Path
 
+import duckdb
+
 from adoption.preview import compare
 from adoption.preview.candidate import CandidateError, candidate_files
 from adoption.preview.report import Report
-from adoption.preview.scratch import COMPARED_MODELS, REFERENCE_MODELS, ScratchBuild, ScratchError
+from adoption.preview.scratch import (
+    BUILD_INPUTS_SCHEMA,
+    COMPARED_MODELS,
+    REFERENCE_MODELS,
+    SCRATCH_CATALOG,
+    ScratchBuild,
+    ScratchError,
+)
 from adoption.published import CATALOG, connect, default_path, publication
 
 DEFAULT_OUT = Path("data/preview")
@@ -47,24 +56,20 @@ def prepare_scratch(path: Path | None) -> tuple[Path, bool]:
     return path, False
 
 
-def published_inputs(published: Path, expected: list[str]) -> list[str]:
+def published_inputs(con: duckdb.DuckDBPyConnection, published: Path, expected: list[str]) -> list[str]:
     """The build inputs the published file holds; PreviewError when any the project reads is missing."""
-    con = connect(published)
-    try:
-        held = {
-            name
-            for (name,) in con.execute(
-                "select table_name from duckdb_tables() where database_name = ? and schema_name = ?",
-                [CATALOG, "build_inputs"],
-            ).fetchall()
-        }
-    finally:
-        con.close()
+    held = {
+        name
+        for (name,) in con.execute(
+            "select table_name from duckdb_tables() where database_name = ? and schema_name = ?",
+            [CATALOG, BUILD_INPUTS_SCHEMA],
+        ).fetchall()
+    }
     missing = [name for name in expected if name not in held]
     if missing:
         raise PreviewError(
             f"the published set {published} lacks the build's inputs "
-            + ", ".join(f"build_inputs.{name}" for name in missing)
+            + ", ".join(f"{BUILD_INPUTS_SCHEMA}.{name}" for name in missing)
             + " (published by a version of the project that did not publish them): "
             "run the scheduled `dbt build` once, then preview again"
         )
@@ -119,19 +124,33 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(project: Path, published: Path, candidates: list[Path], scratch_dir: Path, out: Path, started: float) -> int:
+    # One connection reads the published file from start to end: a build publishing meanwhile
+    # renames a new file over it, and this attachment keeps reading the one it opened, so the
+    # build inputs, the seed checksums and "before" are all of one publication.
     con = connect(published)
     try:
-        pub = publication(con)
-        [(checksums,)] = con.execute(
-            f"select seed_checksums from {CATALOG}.marts.publication_log where build_id = ?", [pub.build_id]
-        ).fetchall()
+        return compare_with(con, project, published, candidates, scratch_dir, out, started)
     finally:
         con.close()
+
+
+def compare_with(
+    con: duckdb.DuckDBPyConnection,
+    project: Path,
+    published: Path,
+    candidates: list[Path],
+    scratch_dir: Path,
+    out: Path,
+    started: float,
+) -> int:
+    pub = publication(con)
+    [(checksums,)] = con.execute(
+        f"select seed_checksums from {CATALOG}.marts.publication_log where build_id = ?", [pub.build_id]
+    ).fetchall()
     build = ScratchBuild(project, scratch_dir, candidates)
     build.make_project()
     manifest = build.parse()
-    inputs = published_inputs(published, manifest.build_inputs())
-    build.copy_build_inputs(published, inputs)
+    build.copy_build_inputs(con, published_inputs(con, published, manifest.build_inputs()))
     print(f"Checking {', '.join(c.name for c in candidates)} with the project's seed checks ...", file=sys.stderr)
     validation = build.validate_seeds()
     if validation.returncode != 0:
@@ -154,24 +173,21 @@ def run(project: Path, published: Path, candidates: list[Path], scratch_dir: Pat
         for name, checksum in manifest.seed_checksums().items()
         if name not in candidate_names and published_checksums.get(name) != checksum
     )
-    con = connect(published)
-    try:
-        con.execute(f"attach '{str(build.database).replace(chr(39), chr(39) * 2)}' as scratch (read_only)")
-        int_schema = models["int_health_scores"]["schema"]
-        marts_schema = models["fct_account_platform_adoption"]["schema"]
-        after = compare.Relations(intermediate=f"scratch.{int_schema}", marts=f"scratch.{marts_schema}")
-        report = Report(
-            con,
-            after,
-            pub,
-            [c.name for c in candidates],
-            drifted,
-            has_reference,
-            has_reference and compare.has_table(con, CATALOG, "marts", "rpt_reference_account_agreement"),
-        )
-        screen, summary = report.write(out)
-    finally:
-        con.close()
+    build.attach_read_only(con)
+    after = compare.Relations(
+        intermediate=f"{SCRATCH_CATALOG}.{models['int_health_scores']['schema']}",
+        marts=f"{SCRATCH_CATALOG}.{models['fct_account_platform_adoption']['schema']}",
+    )
+    report = Report(
+        con,
+        after,
+        pub,
+        [c.name for c in candidates],
+        drifted,
+        has_reference,
+        has_reference and compare.has_table(con, CATALOG, "marts", "rpt_reference_account_agreement"),
+    )
+    screen, _ = report.write(out)
     print(screen, end="")
     print(f"Preview written to {out} in {time.monotonic() - started:.1f} s; nothing was published.", file=sys.stderr)
     return 0

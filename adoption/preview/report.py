@@ -168,7 +168,7 @@ class Report:
                     for r in reference_rows
                 ],
             )
-            if reference_rows
+            if any(r[2] for r in reference_rows)
             else ""
         )
         reference_changes = (
@@ -219,7 +219,7 @@ class Report:
             ),
             reference_table=reference_table,
             reference_changes=reference_changes,
-            reference_note="no reference expectations (seeds/reference_accounts.csv is empty)"
+            reference_note="no reference expectations (reference_accounts.csv has no rows, before or after)"
             if self.has_reference
             else "this project has no reference account marts",
             out=out,

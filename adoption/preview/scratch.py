@@ -29,6 +29,8 @@ NOT_LINKED = {"seeds", "target", "logs", "data", "dbt_packages", ".git", ".venv"
 COMPARED_MODELS = ("rpt_arr_by_adoption_band", "fct_account_platform_adoption", "int_health_scores")
 REFERENCE_MODELS = ("fct_reference_account_checks", "rpt_reference_account_agreement")
 BUILD_INPUTS_SCHEMA = "build_inputs"
+# The scratch build database, as the preview's connection attaches it.
+SCRATCH_CATALOG = "scratch"
 STAGING_FOLDER = "staging"
 
 
@@ -166,22 +168,28 @@ class ScratchBuild:
         self.manifest = Manifest(manifest["nodes"])
         return self.manifest
 
-    def copy_build_inputs(self, published: Path, names: list[str]) -> None:
-        """Each published build input as the staging table of the same name in the scratch build database."""
+    def copy_build_inputs(self, con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
+        """Each published build input as the staging table of the same name in the scratch build database.
+        `con` has the published file attached (adoption.published.connect); the scratch database is
+        attached to it for the copy and detached before dbt opens it."""
         staging = {m["name"]: m for m in self.manifest.by_name("model").values() if m["fqn"][1] == STAGING_FOLDER}
-        con = duckdb.connect(str(self.database))
+        quoted = str(self.database).replace("'", "''")
+        con.execute(f"attach '{quoted}' as {SCRATCH_CATALOG}")
         try:
-            quoted = str(published).replace("'", "''")
-            con.execute(f"attach '{quoted}' as {CATALOG} (read_only)")
             for name in names:
                 schema = staging[name]["schema"]
-                con.execute(f'create schema if not exists "{schema}"')
+                con.execute(f'create schema if not exists {SCRATCH_CATALOG}."{schema}"')
                 con.execute(
-                    f'create table "{schema}"."{name}" as select * from {CATALOG}.{BUILD_INPUTS_SCHEMA}."{name}"'
+                    f'create table {SCRATCH_CATALOG}."{schema}"."{name}" as '
+                    f'select * from {CATALOG}.{BUILD_INPUTS_SCHEMA}."{name}"'
                 )
-            con.execute(f"detach {CATALOG}")
         finally:
-            con.close()
+            con.execute(f"detach {SCRATCH_CATALOG}")
+
+    def attach_read_only(self, con: duckdb.DuckDBPyConnection) -> None:
+        """The scratch build database, once dbt is done with it, attached read-only as `scratch`."""
+        quoted = str(self.database).replace("'", "''")
+        con.execute(f"attach '{quoted}' as {SCRATCH_CATALOG} (read_only)")
 
     def validate_seeds(self) -> DbtResult:
         """Load the seeds and run their own checks, as a real build does first."""
