@@ -87,7 +87,7 @@ FILE_SECONDS = {
     "test_published_metadata.py": 85,
     "test_report.py": 40,
     "test_report_browser.py": 45,
-    "test_preview.py": 150,
+    "test_preview.py": 135,
     "test_reference_accounts.py": 48,
 }
 

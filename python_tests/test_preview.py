@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import (
     PROJECT_ROOT,
+    QUIET_DBT,
     Build,
     copy_database,
     copy_project,
@@ -49,6 +51,7 @@ def preview(candidate: Path, published: Path, out: Path, *extra: str) -> subproc
             *extra,
         ],
         cwd=PROJECT_ROOT,
+        env={**os.environ, **QUIET_DBT},
         capture_output=True,
         text=True,
     )
@@ -160,6 +163,16 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
     candidate = root / "candidate"
     candidate.mkdir()
     (candidate / "measure_thresholds.csv").write_text(with_thresholds(thresholds(), moved_green_bound(str(bound))))
+    # Reference accounts too: a CSM expects CI Green of the accounts on either side of the bound.
+    accounts = before.published(
+        "select account_id from marts.fct_account_measures where measure = ? and reporting_month = ? "
+        "and measure_value in (?, ?, ?)",
+        [MEASURE, month, values[middle - 2], values[middle - 1], values[middle]],
+    )
+    (candidate / "reference_accounts.csv").write_text(
+        "account_id,use_case,expected_color,confirmed_by,confirmed_on,note\n"
+        + "".join(f"{account},{USE_CASE},Green,A CSM,2026-01-15,knows them well\n" for (account,) in accounts)
+    )
 
     production = [before.database, serving_path(before.database)]
     digests = [sha256(path) for path in production]
@@ -169,7 +182,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
     untouched = [sha256(path) for path in production] == digests
 
     project = copy_project(root / "project")
-    shutil.copy(candidate / "measure_thresholds.csv", project / "seeds")
+    for seed in candidate.iterdir():
+        shutil.copy(seed, project / "seeds")
     after = Build(zone, root / "after" / "adoption.duckdb")
     after.database.parent.mkdir()
     copy_database(before.database, after.database)
@@ -246,6 +260,22 @@ def test_preview_arr_by_band_after_is_the_real_publication(world: dict) -> None:
     assert real != before, "the moved bound moves no ARR between bands: the test would prove nothing"
 
 
+def test_preview_reference_agreement_after_is_the_real_publication(world: dict) -> None:
+    real = world["after"].published(
+        "select use_case, cast(expectations as varchar), cast(agreeing as varchar), cast(disagreeing as varchar), "
+        "cast(unscored as varchar) from marts.rpt_reference_account_agreement"
+    )
+    rows = csv_rows(world["out"] / "reference_agreement.csv")
+    previewed = sorted(
+        (r["use_case"], r["expectations"], r["agreeing_after"], r["disagreeing_after"], r["unscored_after"])
+        for r in rows
+    )
+    assert previewed == real
+    assert any(row[1] != "0" for row in real), "no reference expectation reached the real publication"
+    # Published before with no expectations: nothing agreed before.
+    assert all(r["agreeing_before"] in ("", "0") for r in rows)
+
+
 def test_preview_changes_nothing_of_production(world: dict) -> None:
     assert world["untouched"], "the build database or the published file changed during the preview"
     assert "nothing was published" in world["previewed"].stderr
@@ -271,10 +301,12 @@ def test_broken_candidate_gets_the_real_builds_message(world: dict, tmp_path: Pa
 
     project = world["project"]
     shutil.copy(candidate / "measure_thresholds.csv", project / "seeds")
-    database = tmp_path / "real" / "adoption.duckdb"
-    database.parent.mkdir()
-    copy_database(world["before"].database, database)
-    real = run_dbt(BUILD, world["zone"], database, project_dir=project)
+    # The seed and the checks of it, as the real build runs them first (the rest would be skipped),
+    # in the real build's project and database (its saved parse; a failed build publishes nothing).
+    after = world["after"]
+    published = sha256(serving_path(after.database))
+    real = run_dbt(["build", "--select", "measure_thresholds"], world["zone"], after.database, project_dir=project)
+    assert sha256(serving_path(after.database)) == published
     assert not real.ok
     expected = invalid_seed_lines(real.output)
     assert expected and "measure_thresholds.csv" in expected[0]
