@@ -33,11 +33,12 @@
     snapshot or the source itself) reads a table of the `landing` source,
     directly or through models this run does not rebuild that read their
     inputs when queried (views and ephemeral models, as found in the database).
-    A whole build does (the staging models read the source); a run of models
-    whose every staging input is a table does not (the what-if preview's, over
-    copies of the published build's inputs: docs/preview.md), nor does a build
-    of the seeds alone; the landing hooks then do nothing. A command that
-    selects nothing (`dbt show --inline`) is taken to read it.
+    A whole build does (the staging models read the source), and so does a
+    build of the seeds (a seed check reads stg_landing__accounts, a view); a
+    run of models whose every staging input is a table does not (the what-if
+    preview's, over copies of the published build's inputs: docs/preview.md),
+    and the landing hooks then do nothing. A command that selects nothing
+    (`dbt show --inline`) is taken to read it.
 -#}
 {% macro run_reads_landing_zone() %}
     {% set selected = selected_resources | default([], true) | list %}
