@@ -28,6 +28,53 @@
 {% macro default__prepare_landing_zone() -%}
 {%- endmacro %}
 
+{#-
+    Whether this run reads the landing zone: a selected node (a model, test,
+    snapshot or the source itself) reads a table of the `landing` source,
+    directly or through models this run does not rebuild that read their
+    inputs when queried (views and ephemeral models, as found in the database).
+    A whole build does (the staging models read the source), and so does a
+    build of the seeds (a seed check reads stg_landing__accounts, a view); a
+    run of models whose every staging input is a table does not (the what-if
+    preview's, over copies of the published build's inputs: docs/preview.md),
+    and the landing hooks then do nothing. A command that selects nothing
+    (`dbt show --inline`) is taken to read it.
+-#}
+{% macro run_reads_landing_zone() %}
+    {% set selected = selected_resources | default([], true) | list %}
+    {% if not selected %}
+        {{ return(true) }}
+    {% endif %}
+    {% set is_selected, seen = {}, {} %}
+    {% for unique_id in selected %}{% do is_selected.update({unique_id: true}) %}{% endfor %}
+    {% set walk = namespace(frontier=selected) %}
+    {% for step in range(graph.nodes | length + 1) %}
+        {% set next_frontier = [] %}
+        {% for unique_id in walk.frontier if unique_id not in seen %}
+            {% do seen.update({unique_id: true}) %}
+            {% set source_node = graph.sources.get(unique_id) %}
+            {% set node = graph.nodes.get(unique_id) %}
+            {% if source_node is not none and source_node.source_name == 'landing' %}
+                {{ return(true) }}
+            {% elif node is not none %}
+                {#- A model this run does not build is read as it stands: a table holds its rows, a view reads its inputs. -#}
+                {% set reads_through = unique_id in is_selected or node.resource_type != 'model'
+                    or node.config.materialized == 'ephemeral' %}
+                {% if not reads_through %}
+                    {% set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) %}
+                    {% set reads_through = relation is not none and relation.is_view %}
+                {% endif %}
+                {% if reads_through %}
+                    {% do next_frontier.extend(node.depends_on.nodes) %}
+                {% endif %}
+            {% endif %}
+        {% endfor %}
+        {% set walk.frontier = next_frontier %}
+    {% endfor %}
+    {{ return(false) }}
+{% endmacro %}
+
+
 {#- The landing-zone directory, as the source reads it. -#}
 {% macro landing_raw_path() -%}
     {{ return(var('raw_path', env_var('ADOPTION_RAW_PATH', 'data/raw')) | string) }}
@@ -60,7 +107,7 @@
 {#- Only DuckDB reads the landing files in place (views written here); elsewhere scripts/load_landing_zone.py loads tables. -#}
 {% macro duckdb__prepare_landing_zone() -%}
     {#- `dbt seed` reads no landing data (and the lint step seeds without a zone); compile and docs generate read no data (command_needs). -#}
-    {% if not execute or not command_needs('landing_zone') %}
+    {% if not execute or not command_needs('landing_zone') or not run_reads_landing_zone() %}
         {{ return('') }}
     {% endif %}
     {% set raw_path = landing_raw_path() %}
@@ -229,8 +276,8 @@
     tests of `dbt build`, where they pass.
 -#}
 {% macro check_landing_zone() %}
-    {#- Not for seed, compile, docs generate, source freshness (command_needs). -#}
-    {% if not execute or not command_needs('landing_checks') %}
+    {#- Not for seed, compile, docs generate, source freshness (command_needs), nor a run that reads no landing data. -#}
+    {% if not execute or not command_needs('landing_checks') or not run_reads_landing_zone() %}
         {{ return('') }}
     {% endif %}
     {% set sources = [] %}

@@ -14,6 +14,13 @@
     its connections to the path is open (DuckDB shares one instance per path
     within a process: docs/publishing.md); the build never needs a lock on the
     published file, so readers never stop it.
+    Beside the marts, schema `build_inputs` (var build_inputs_schema) holds a
+    table copy of every staging model the rest of the project reads
+    (build_input_models): the parsed landing data these marts were built
+    from, written in the same file and so published atomically with them. The
+    what-if preview (python -m adoption.preview, docs/preview.md) starts from
+    it instead of parsing the pings again or opening the build database. BI
+    tools have no use for it (docs/bi.md).
     The history of publications is kept in the build database
     (`publication.publication_log`) and recorded there once the rename is done.
 -#}
@@ -86,6 +93,12 @@
         insert into {{ published }}
             select * from {{ node_relation(node) }}{{ published_row_order(node) }};
         {{ published_comments_sql(node, published) }}
+        {% endfor %}
+        {#- The build's inputs: what the marts above were built from (build_input_models; docs/preview.md). -#}
+        create schema adoption_publication.{{ var('build_inputs_schema') }};
+        {% for node in build_input_models() %}
+        create table adoption_publication.{{ var('build_inputs_schema') }}.{{ adapter.quote(node.alias) }} as
+            select * from {{ node_relation(node) }};
         {% endfor %}
         create table adoption_publication.marts.publication_log as
             select * from publication.publication_log

@@ -22,6 +22,28 @@
 {% endmacro %}
 
 
+{#-
+    The build's inputs: every staging model (models/staging) that a model
+    outside staging reads, by name, from the graph. Published beside the marts
+    on DuckDB (duckdb.sql, schema var build_inputs_schema) so that a preview
+    rebuilds the marts from exactly what they were built from.
+-#}
+{% macro build_input_models() %}
+    {% set inputs = {} %}
+    {% if execute %}
+        {% for node in graph.nodes.values() if node.resource_type == 'model' and node.fqn[1] != 'staging' %}
+            {% for parent_id in node.depends_on.nodes %}
+                {% set parent = graph.nodes.get(parent_id) %}
+                {% if parent and parent.resource_type == 'model' and parent.fqn[1] == 'staging' %}
+                    {% do inputs.update({parent.name: parent}) %}
+                {% endif %}
+            {% endfor %}
+        {% endfor %}
+    {% endif %}
+    {{ return(inputs.values() | sort(attribute='name')) }}
+{% endmacro %}
+
+
 {#- The relation a graph node was built as. -#}
 {% macro node_relation(node) %}
     {{ return(api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias)) }}
