@@ -337,3 +337,27 @@ def test_preview_runs_while_a_build_runs(world: dict, tmp_path: Path) -> None:
         previewed = preview(candidate, serving_path(before.database), tmp_path / "out")
     assert previewed.returncode == 0, previewed.stdout + previewed.stderr
     assert build.returncode == 0, "".join(build.output)[-3000:]
+
+
+def test_a_second_preview_reuses_dbt_saved_parse(world: dict, tmp_path: Path) -> None:
+    """The world's preview left dbt's saved parse in the project's kept scratch directory: the next
+    preview's parse is partial (dbt's log of it), not a full parse of the scratch project."""
+    published = serving_path(world["before"].database)
+    previewed = subprocess.run(
+        [
+            *(sys.executable, "-m", "adoption.preview", str(world["root"] / "candidate")),
+            *("--published", str(published), "--out", str(tmp_path / "out")),
+        ],
+        cwd=PROJECT_ROOT,
+        # dbt's file log, at debug level: it tells how dbt parsed.
+        env={**os.environ, **QUIET_DBT, "DBT_LOG_LEVEL_FILE": "debug"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert previewed.returncode == 0, previewed.stdout + previewed.stderr
+    kept = PROJECT_ROOT / ".preview" / "scratch"
+    assert f"with them in {kept} " in previewed.stderr, "another preview held the kept scratch directory"
+    log = (kept / "logs" / "dbt.log").read_text()
+    assert "Unable to do partial parsing" not in log
+    assert "Partial parsing enabled" in log

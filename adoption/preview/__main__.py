@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -18,10 +20,13 @@ from adoption.preview.report import Report
 from adoption.preview.scratch import (
     BUILD_INPUTS_SCHEMA,
     COMPARED_MODELS,
+    LOGS,
     REFERENCE_MODELS,
     SCRATCH_CATALOG,
     ScratchBuild,
     ScratchError,
+    clear,
+    kept_scratch,
 )
 from adoption.published import CATALOG, connect, default_path, publication
 
@@ -46,14 +51,28 @@ def refuse_to_replace(out: Path) -> None:
         raise PreviewError(f"{out} exists and is not a preview directory (no report.txt): choose another --out")
 
 
-def prepare_scratch(path: Path | None) -> tuple[Path, bool]:
-    """The scratch directory, and whether to remove it afterwards (a --scratch one is kept)."""
-    if path is None:
-        return Path(tempfile.mkdtemp(prefix="adoption-preview-")), True
-    if path.exists() and (not path.is_dir() or any(path.iterdir())):
-        raise PreviewError(f"--scratch {path} exists and is not an empty directory")
-    path.mkdir(parents=True, exist_ok=True)
-    return path, False
+def prepare_scratch(path: Path | None, project: Path) -> tuple[Path, Callable[[], None]]:
+    """The scratch directory, and what to do with it afterwards: a --scratch one is kept; else the
+    project's kept scratch directory (dbt's saved parse reused, emptied afterwards but for it), or,
+    while another preview holds that, a temporary directory (a full parse), removed afterwards."""
+    if path is not None:
+        if path.exists() and (not path.is_dir() or any(path.iterdir())):
+            raise PreviewError(f"--scratch {path} exists and is not an empty directory")
+        path.mkdir(parents=True, exist_ok=True)
+        return path, lambda: None
+    kept = kept_scratch(project)
+    if kept is None:
+        temporary = Path(tempfile.mkdtemp(prefix="adoption-preview-"))
+        return temporary, lambda: shutil.rmtree(temporary, ignore_errors=True)
+    scratch, lock = kept
+
+    def release() -> None:
+        try:
+            clear(scratch, keep=(LOGS,))
+        finally:
+            os.close(lock)
+
+    return scratch, release
 
 
 def published_inputs(con: duckdb.DuckDBPyConnection, published: Path, expected: list[str]) -> list[str]:
@@ -110,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     published = (args.published or default_path()).resolve()
     try:
         refuse_to_replace(args.out)
-        scratch_dir, remove = prepare_scratch(args.scratch)
+        scratch_dir, release = prepare_scratch(args.scratch, project)
     except PreviewError as error:
         return fail(str(error), EXIT_FAILED)
     started = time.monotonic()
@@ -119,8 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     except (PreviewError, ScratchError, FileNotFoundError, LookupError) as error:
         return fail(str(error), EXIT_FAILED)
     finally:
-        if remove:
-            shutil.rmtree(scratch_dir, ignore_errors=True)
+        release()
 
 
 def run(project: Path, published: Path, candidates: list[Path], scratch_dir: Path, out: Path, started: float) -> int:
@@ -151,20 +169,23 @@ def compare_with(
     build.make_project()
     manifest = build.parse()
     build.copy_build_inputs(con, published_inputs(con, published, manifest.build_inputs()))
-    print(f"Checking {', '.join(c.name for c in candidates)} with the project's seed checks ...", file=sys.stderr)
-    validation = build.validate_seeds()
-    if validation.returncode != 0:
-        print(validation.output, end="")
-        return fail(
-            "a candidate seed failed its checks (above, as a real build reports it); nothing was built or written",
-            EXIT_INVALID_SEED,
-        )
     models = manifest.by_name("model")
     has_reference = all(name in models for name in REFERENCE_MODELS)
     targets = list(COMPARED_MODELS) + (list(REFERENCE_MODELS) if has_reference else [])
-    print(f"Building {', '.join(targets)} with them in {scratch_dir} ...", file=sys.stderr)
-    result = build.build_models(targets)
+    print(
+        f"Checking {', '.join(c.name for c in candidates)} with the project's seed checks, then building "
+        f"{', '.join(targets)} with them in {scratch_dir} ...",
+        file=sys.stderr,
+    )
+    result = build.build(targets)
     if result.returncode != 0:
+        if build.failed_seed_checks():
+            print(result.output, end="")
+            return fail(
+                "a candidate seed failed its checks (above, as a real build reports it); the models it feeds "
+                "were skipped, nothing was compared or written",
+                EXIT_INVALID_SEED,
+            )
         raise ScratchError(f"the scratch build failed:\n{result.output}")
     candidate_names = {c.stem for c in candidates}
     published_checksums = json.loads(checksums or "{}")

@@ -11,6 +11,7 @@ publishes (publish_marts).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -23,8 +24,12 @@ import duckdb
 
 from adoption.published import CATALOG
 
+# The preview's own directory in the project (gitignored): its scratch build, kept between
+# previews for dbt's saved parse (target/partial_parse.msgpack), and the lock that gives it to
+# one preview at a time.
+KEPT_DIR = ".preview"
 # The project's entries a scratch project does not link: its own seeds, dbt's output, local data.
-NOT_LINKED = {"seeds", "target", "logs", "data", "dbt_packages", ".git", ".venv"}
+NOT_LINKED = {"seeds", "target", "logs", "data", "dbt_packages", ".git", ".venv", KEPT_DIR}
 # What the comparison reads, and so what the scratch build makes (with everything they read).
 COMPARED_MODELS = ("rpt_arr_by_adoption_band", "fct_account_platform_adoption", "int_health_scores")
 REFERENCE_MODELS = ("fct_reference_account_checks", "rpt_reference_account_agreement")
@@ -32,6 +37,11 @@ BUILD_INPUTS_SCHEMA = "build_inputs"
 # The scratch build database, as the preview's connection attaches it.
 SCRATCH_CATALOG = "scratch"
 STAGING_FOLDER = "staging"
+# A node's status in run_results.json when it failed.
+FAILED = {"error", "fail", "runtime error"}
+SAVED_PARSE = Path("target") / "partial_parse.msgpack"
+# What a preview leaves in the kept scratch directory besides the saved parse: dbt's log of it.
+LOGS = "logs"
 
 
 class ScratchError(Exception):
@@ -126,7 +136,7 @@ class ScratchBuild:
             # No landing zone: nothing here reads one (the staging relations are copies).
             ADOPTION_RAW_PATH=str(self.scratch / "no_landing_zone"),
             DBT_TARGET_PATH=str(self.scratch / "target"),
-            DBT_LOG_PATH=str(self.scratch / "logs"),
+            DBT_LOG_PATH=str(self.scratch / LOGS),
             DBT_PROFILES_DIR=str(self.project_dir),
             DBT_SEND_ANONYMOUS_USAGE_STATS="false",
             # The scratch graph is read from target/manifest.json.
@@ -191,13 +201,71 @@ class ScratchBuild:
         quoted = str(self.database).replace("'", "''")
         con.execute(f"attach '{quoted}' as {SCRATCH_CATALOG} (read_only)")
 
-    def validate_seeds(self) -> DbtResult:
-        """Load the seeds and run their own checks, as a real build does first."""
+    def build(self, targets: list[str]) -> DbtResult:
+        """One `dbt build`: the seeds and their own checks, as a real build runs them first, then
+        `targets` and the models they read (no staging model, no other test). A failed check of a
+        seed skips every model that seed feeds, as in a real build."""
         seeds = sorted(self.manifest.by_name("seed"))
         return self.dbt(
-            "build", "--quiet", "--indirect-selection", "empty", "--select", *seeds, *self.manifest.seed_tests()
+            "build",
+            "--quiet",
+            "--indirect-selection",
+            "empty",
+            "--select",
+            *seeds,
+            *self.manifest.seed_tests(),
+            *self.manifest.models_for(targets),
         )
 
-    def build_models(self, targets: list[str]) -> DbtResult:
-        """Run `targets` and the models they read, no staging model, no test."""
-        return self.dbt("run", "--quiet", "--select", *self.manifest.models_for(targets))
+    def failed_seed_checks(self) -> list[str]:
+        """The seeds and seed checks the last build reported as failed (target/run_results.json)."""
+        results = json.loads((self.scratch / "target" / "run_results.json").read_text())["results"]
+        checks = set(self.manifest.seed_tests())
+        failed = []
+        for result in results:
+            node = self.manifest.nodes.get(result["unique_id"], {})
+            is_seed_check = node.get("resource_type") == "seed" or (
+                node.get("resource_type") == "test" and node.get("name") in checks
+            )
+            if is_seed_check and result["status"] in FAILED:
+                failed.append(node["name"])
+        return failed
+
+
+def clear(scratch: Path, keep: tuple[str, ...] = ()) -> None:
+    """Empty a kept scratch directory but for dbt's saved parse and the entries `keep` names."""
+    for entry in scratch.iterdir():
+        if entry.name in keep:
+            continue
+        if entry.name == SAVED_PARSE.parts[0]:
+            for inner in entry.iterdir():
+                if inner.name != SAVED_PARSE.name:
+                    remove(inner)
+        else:
+            remove(entry)
+
+
+def remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+
+
+def kept_scratch(project: Path) -> tuple[Path, int] | None:
+    """The project's kept scratch directory (<project>/.preview/scratch), emptied but for dbt's
+    saved parse, and the open lock file that reserves it until closed; None when another preview
+    holds it. dbt's saved parse records the project's absolute path (a seed is read from it), so
+    it is only reused from this one fixed place, by one preview at a time."""
+    kept = project.resolve() / KEPT_DIR
+    kept.mkdir(exist_ok=True)
+    lock = os.open(kept / "scratch.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(lock)
+        return None
+    scratch = kept / "scratch"
+    scratch.mkdir(exist_ok=True)
+    clear(scratch)
+    return scratch, lock
