@@ -99,7 +99,7 @@
     {% endfor %}
     {% set text = var('string_type')[target.type] %}
     {% set published = previous_published_relation(mart) %}
-    {% set log = previous_published_relation('publication_log') %}
+    {% set log = history_publication_log(published) %}
     {% set recorded = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier)
         if execute else none %}
 with
@@ -111,8 +111,7 @@ publication as (
         build_id,
         published_at
     from {{ log }}
-    order by published_at desc
-    limit 1
+    where build_id = (select max(build_id) from {{ published }})
 
 ),
 
@@ -178,4 +177,35 @@ select * from dropped
 {% else %}
 select * from published
 {% endif %}
+{% endmacro %}
+
+
+{#-
+    The publication_log that records the previous publication's build id and
+    `published_at` (the build its rows carry). DuckDB: the published file's,
+    which nothing locks. PostgreSQL: the private `publication.publication_log`
+    when it records that build (written right after the swap; BI sessions never
+    touch it), so a session locking `marts.publication_log` (a maintenance
+    job) bounds only the publish step's wait, as before history existed; else
+    the published one.
+-#}
+{% macro history_publication_log(published) %}
+    {{ return(adapter.dispatch('history_publication_log', 'adoption_scoring')(published)) }}
+{% endmacro %}
+
+{% macro default__history_publication_log(published) %}
+    {{ return(previous_published_relation('publication_log')) }}
+{% endmacro %}
+
+{% macro postgres__history_publication_log(published) %}
+    {% set private = adapter.get_relation(database=target.database, schema='publication', identifier='publication_log') %}
+    {% if private is not none and published is not none %}
+        {% set recorded = run_query(
+            'select count(*) from ' ~ private ~ ' where build_id = (select max(build_id) from ' ~ published ~ ')'
+        ).rows[0][0] %}
+        {% if recorded | int > 0 %}
+            {{ return(private) }}
+        {% endif %}
+    {% endif %}
+    {{ return(previous_published_relation('publication_log')) }}
 {% endmacro %}
