@@ -5,7 +5,7 @@
 set -euo pipefail
 started=${SECONDS}
 source "$(dirname "$0")/lib/bootstrap.sh"
-echo "==> every test: about 15 minutes on a 2-core machine (pytest's part is most of it)" >&2
+echo "==> every test: about 19 minutes on a 2-core machine (pytest's part is most of it)" >&2
 trap 'echo "==> tests took $(( (SECONDS - started) / 60 )) min $(( (SECONDS - started) % 60 )) s" >&2' EXIT
 
 echo "==> ruff" >&2
