@@ -114,8 +114,8 @@ def reasons_to_build(
     return reasons
 
 
-def summary(reasons: list[str]) -> str:
-    shown = reasons[:SHOWN_CHANGES]
+def summary(reasons: list[str], every: bool) -> str:
+    shown = reasons if every else reasons[:SHOWN_CHANGES]
     more = len(reasons) - len(shown)
     return "\n".join([*(f"  - {line}" for line in shown), *([f"  - and {more} more"] if more > 0 else [])])
 
@@ -130,7 +130,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--published", type=Path, default=published_set.default_path())
     parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help="the dbt project (default: this one)")
     parser.add_argument("--record", type=Path, help="the job's record (default: <database>.daily.json)")
-    decide_only = f"decide only: exit 0 if nothing changed, {EXIT_WOULD_BUILD} if it would build"
+    decide_only = f"decide and list every change only: exit 0 if nothing changed, {EXIT_WOULD_BUILD} if it would build"
     parser.add_argument("--check", action="store_true", help=decide_only)
     parser.add_argument("--now", type=datetime.fromisoformat, help="with --check: decide as of this UTC time")
     parser.add_argument("dbt_args", nargs="*", help="after --: more arguments for dbt build")
@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 0
         since = f"since build {publication.build_id}" if publication else "to build"
-        print(f"adoption.daily: {len(reasons)} change(s) {since}:\n{summary(reasons)}", flush=True)
+        print(f"adoption.daily: {len(reasons)} change(s) {since}:\n{summary(reasons, every=args.check)}", flush=True)
         if args.check:
             return EXIT_WOULD_BUILD
         print(f"adoption.daily: running dbt {' '.join(command[1:])}", flush=True)
