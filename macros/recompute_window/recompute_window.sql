@@ -17,7 +17,8 @@
 
 {#- The record int_recompute_window compares with: set aside by this run (none when there is none). -#}
 {% macro previous_input_fingerprints() %}
-    {% if not execute %}
+    {#- Only DuckDB keeps a record (Spark has no information_schema to ask). -#}
+    {% if not execute or not keeps_months_before_window() %}
         {{ return(none) }}
     {% endif %}
     {% set relation = input_fingerprints_relation('previous_build_input_fingerprints') %}
