@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -252,8 +251,8 @@ def report(result: SparkResult, args: argparse.Namespace) -> str:
     lines = [
         heading(result.accounts),
         "",
-        f"Written by `scripts/benchmark_spark.py` ({info['Date (UTC)']} UTC; {info['CPU']}; load average at "
-        f"start {info['Load average at start (1/5/15 min)']}; dbt-spark {metadata.version('dbt-spark')}, pyspark "
+        f"Written by `scripts/benchmark_spark.py` ({info['Date (UTC)']} UTC; {info['CPU']}; load average when "
+        f"written {info['Load average at start (1/5/15 min)']}; dbt-spark {metadata.version('dbt-spark')}, pyspark "
         f"{metadata.version('pyspark')}). {result.accounts:,} accounts x {result.months} months (seed {args.seed}, "
         f"start month {args.start_month}), {result.raw_ping_lines:,} raw ping lines. dbt-spark's `session` "
         "method, `local[*]`, the `spark` target of profiles.yml as it is (2 shuffle partitions, driver "
@@ -273,8 +272,6 @@ def report(result: SparkResult, args: argparse.Namespace) -> str:
     tiny = sorted(cost.seconds for cost in tables if cost.rows_in < TINY_ROWS)
     fixed = statistics.median(tiny) if tiny else 0.0
     lines += [
-        "",
-        f"Load average at end {' / '.join(f'{x:.2f}' for x in os.getloadavg())}.",
         "",
         f"The build ran {result.nodes} nodes in {result.build.elapsed_in_dbt_s:.1f} s (run_results.json); "
         f"seconds in nodes by kind, summed over 4 threads: {kinds}. The {len(tables)} table models took "
