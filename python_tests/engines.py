@@ -395,6 +395,52 @@ def mart_differences(expected: Snapshot, actual: Snapshot, limit: int = 20) -> l
     return problems
 
 
+# --- the Spark loader's URI path ---------------------------------------------------------
+
+# Tables of the raw schema, as the loader writes them.
+RAW_TABLES_EXTRA = ("usage_pings", "usage_ping_files")
+# Small enough that Spark splits each ping file of the zone into several blocks.
+URI_SPLIT_BYTES = 8192
+
+
+def make_uri_zone(raw_path: Path, destination: Path) -> Path:
+    """A copy of `raw_path` with what a reader can get wrong: a gzipped ping file with an empty
+    line, a line that is not UTF-8, a CRLF line, a line ending in two CRs and no final newline;
+    instances.csv with a byte-order mark and a quoted line break in a field (its row then starts
+    two lines before the next one); no adoption_reasons.csv (optional: loaded empty)."""
+    shutil.copytree(raw_path, destination)
+    lines = [b'{"id": "uri-1", "uuid": "uri-a"}', b"", b"latin \xe9t\xe9 \xff", b'{"id": "uri-2"}\r', b"cr cr\r\r"]
+    (destination / "usage_pings" / "2031-01.ndjson.gz").write_bytes(gzip.compress(b"\n".join(lines)))
+    instances = destination / "instances.csv"
+    data = instances.read_bytes()
+    header, _, rest = data.partition(b"\n")
+    quoted = b'uri-quoted,"host\nwith a break",Production,2025-01-01T00:00:00Z\n'
+    instances.write_bytes(b"\xef\xbb\xbf" + header + b"\n" + quoted + rest)
+    (destination / "adoption_reasons.csv").unlink()
+    return destination
+
+
+def local_raw_tables(raw_path: Path) -> Snapshot:
+    """The raw tables of a landing zone as the driver reads a local path (read_landing_csv,
+    ping_lines, landing_files: what the PostgreSQL loader copies), rows sorted."""
+    sys.path.insert(0, str(PROJECT_ROOT / "scripts"))
+    import load_landing_zone as loader
+
+    tables: Snapshot = {}
+    for landing in loader.landing_csvs():
+        columns = [*landing.columns, "line_number"]
+        tables[landing.table] = (columns, sort_rows(loader.read_landing_csv(raw_path, landing)))
+    pings = [
+        (path.name, number, line or None, is_utf8)
+        for path in loader.ping_files(raw_path)
+        for number, (line, is_utf8) in enumerate(loader.ping_lines(path), start=1)
+    ]
+    tables["usage_pings"] = (["source_file", "line_number", "payload", "is_valid_utf8"], sort_rows(pings))
+    files = [(path.name, path.name.endswith(loader.PING_SUFFIXES)) for path in loader.landing_files(raw_path)]
+    tables["usage_ping_files"] = (["source_file", "is_ping_file"], sort_rows(files))
+    return tables
+
+
 # --- dbt on a server engine -------------------------------------------------------------
 
 
@@ -622,7 +668,17 @@ publication = {{
     }}),
     "log": [row.build_id for row in spark.sql(f"select build_id from {{MART_SCHEMA}}.publication_log").collect()],
 }}
-Path({out!r}).write_bytes(pickle.dumps({{"marts": marts, "raw_pings": raw_pings, "publication": publication}}))
+# The loader's URI path on another zone, its ping files read in several splits each, into its own
+# database: no build reads it.
+spark.conf.set("spark.sql.files.maxPartitionBytes", {split_bytes!r})
+loader.load_spark({uri!r}, spark, database="raw_uri")
+uri_tables = {{
+    row.tableName: read_table(Cursor(), "raw_uri." + row.tableName)
+    for row in spark.sql("show tables in raw_uri").collect()
+}}
+Path({out!r}).write_bytes(
+    pickle.dumps({{"marts": marts, "raw_pings": raw_pings, "publication": publication, "uri_tables": uri_tables}})
+)
 """
 
 
@@ -632,10 +688,14 @@ class SparkBuild:
     raw_pings: list[tuple]
     # table_types: mart -> VIEW/MANAGED; build_ids: found in the marts' rows; log: publication_log's ids
     publication: dict[str, Any]
+    # The raw tables the loader wrote from a file:// URI of `uri_zone` (make_uri_zone).
+    uri_tables: Snapshot
+    uri_zone: Path | None = None
 
 
-def spark_build(raw_path: Path, work_dir: Path, project: Path = PROJECT_ROOT) -> SparkBuild:
-    """Load `raw_path`, build `project` on Spark; its marts and raw.usage_pings rows."""
+def spark_build(raw_path: Path, work_dir: Path, uri_zone: Path, project: Path = PROJECT_ROOT) -> SparkBuild:
+    """Load `raw_path`, build `project` on Spark; its marts and raw.usage_pings rows; then load
+    `uri_zone` through its file:// URI into database raw_uri."""
     out = work_dir / "spark_marts.pickle"
     env = engine_env("spark", work_dir, {"DBT_SPARK_DIR": str(work_dir / "spark")}, project)
     code = SPARK_PIPELINE.format(
@@ -644,6 +704,8 @@ def spark_build(raw_path: Path, work_dir: Path, project: Path = PROJECT_ROOT) ->
         raw_path=str(raw_path),
         out=str(out),
         unit_tests=SPARK_UNIT_TESTS,
+        uri="file://" + str(uri_zone.resolve()),
+        split_bytes=str(URI_SPLIT_BYTES),
     )
     run([sys.executable, "-c", code], env, "spark load + dbt build + read marts", project=project)
-    return SparkBuild(**pickle.loads(out.read_bytes()))
+    return SparkBuild(**pickle.loads(out.read_bytes()), uri_zone=uri_zone)

@@ -27,13 +27,27 @@ def spark(reference: engines.Reference, tmp_path_factory: pytest.TempPathFactory
     reason = engines.ensure_java()
     if reason:
         pytest.skip(reason)
-    return engines.spark_build(reference.raw_path, tmp_path_factory.mktemp("spark"), reference.project)
+    work = tmp_path_factory.mktemp("spark")
+    uri_zone = engines.make_uri_zone(reference.raw_path, work / "uri_zone")
+    return engines.spark_build(reference.raw_path, work, uri_zone, reference.project)
 
 
 def test_loader_keeps_every_ping_line_with_its_file_and_number(
     spark: engines.SparkBuild, reference: engines.Reference
 ) -> None:
     assert spark.raw_pings == engines.raw_ping_lines(reference.raw_path)
+
+
+def test_uri_loader_reads_what_the_local_reader_reads(spark: engines.SparkBuild) -> None:
+    """`load_spark` from a file:// URI (Spark reads every byte; each ping file in several splits)
+    writes the raw tables the driver reads from the local path: CSV rows and line numbers (a
+    byte-order mark, a quoted line break, CRLF, an optional file missing), every ping line with
+    its number (gzip, empty, CRLF, not UTF-8 read as Latin-1) and every file listed."""
+    expected = engines.local_raw_tables(spark.uri_zone)
+    assert expected["usage_pings"][1] and expected["instances"][1] and not expected["adoption_reasons"][1]
+    assert (False,) in {row[3:] for row in expected["usage_pings"][1]}, "no line that is not UTF-8"
+    problems = engines.mart_differences(expected, spark.uri_tables)
+    assert not problems, "\n".join(problems)
 
 
 def test_marts_match_duckdb_row_for_row(spark: engines.SparkBuild, reference: engines.Reference) -> None:

@@ -3,6 +3,7 @@
 Usage::
 
     python scripts/load_landing_zone.py --target postgres|spark [--raw-path DIR]
+    python scripts/load_landing_zone.py --target spark|spark_thrift --raw-uri URI
 
 On DuckDB the on-run-start hook prepare_landing_zone (macros/landing/) makes the
 ``raw`` relations views over the files; PostgreSQL and Spark read tables of the same
@@ -29,6 +30,11 @@ PostgreSQL loads with COPY in one transaction. Spark runs in-process like dbt-sp
 ``session`` method; its Derby metastore admits one process at a time, so run the loader
 and dbt one after the other (``load_spark`` also works inside the process that then runs
 dbt programmatically, sharing one JVM).
+
+On Spark, Spark reads the files itself: ``--raw-uri`` names the landing zone as a URI the
+cluster reads (``file:///...``, ``s3a://``, ``gs://``, ``abfss://``), and a local ``--raw-path``
+is read as its ``file://`` URI (load_spark). ``--target spark_thrift`` runs as an application of
+the cluster whose Thrift server dbt's ``spark_thrift`` target uses (launched with spark-submit).
 
 Defaults: ``--raw-path`` is ``$ADOPTION_RAW_PATH``, else ``data/raw``; profiles.yml is read
 from ``$DBT_PROFILES_DIR``, else the project root.
@@ -59,6 +65,7 @@ PINGS_TABLE = "usage_pings"
 PING_FILES_TABLE = "usage_ping_files"
 PING_SUFFIXES = (".ndjson", ".ndjson.gz")  # as is_ping_file_name in macros/landing/
 COPY_BATCH_LINES = 20_000
+PINGS_SCHEMA = "source_file string, line_number bigint, payload string, is_valid_utf8 boolean"
 
 
 @dataclass(frozen=True)
@@ -91,29 +98,44 @@ def read_landing_csv(raw_path: Path, landing: LandingCsv) -> list[list[str | Non
     if not path.is_file() or path.stat().st_size == 0:
         if landing.optional:
             return []
-        state = "missing" if not path.is_file() else "empty (0 bytes)"
-        raise SystemExit(
-            f"Landing file {landing.file_name} is {state} in {raw_path}: it is required "
-            f"(columns {', '.join(landing.columns)}); nothing was loaded."
-        )
+        raise SystemExit(missing_file_message(landing, raw_path, "missing" if not path.is_file() else "empty"))
+    return parse_landing_csv(path.read_bytes(), landing, str(path))
+
+
+def missing_file_message(landing: LandingCsv, location: Path | str, state: str) -> str:
+    state = "empty (0 bytes)" if state == "empty" else state
+    return (
+        f"Landing file {landing.file_name} is {state} in {location}: it is required "
+        f"(columns {', '.join(landing.columns)}); nothing was loaded."
+    )
+
+
+class LandingFileError(SystemExit):
+    """A landing CSV without a declared column: the load stops, naming the file."""
+
+
+def parse_landing_csv(data: bytes, landing: LandingCsv, where: str) -> list[list[str | None]]:
+    """The rows of a landing CSV's bytes: its declared columns, then the line the row starts on.
+
+    The one parse of both loaders: the driver's, of a local path, and Spark's executors', of the
+    bytes they read from a URI (load_spark)."""
     # utf-8-sig: a byte-order mark (spreadsheet exports) is not part of the first column's name,
-    # as DuckDB reads it.
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, [])
-        by_name = {name.strip().lower(): index for index, name in enumerate(header)}
-        missing = [column for column in landing.columns if column not in by_name]
-        if missing:
-            raise SystemExit(
-                f"Landing file {landing.file_name} ({path}) has no column {', '.join(missing)}; "
-                f"its header is: {', '.join(header)}. Nothing was loaded."
-            )
-        indexes = [by_name[column] for column in landing.columns]
-        rows, line = [], reader.line_num + 1
-        for record in reader:
-            values = [record[index] if index < len(record) else None for index in indexes]
-            rows.append([*values, line])
-            line = reader.line_num + 1
+    # as DuckDB reads it. newline="": the csv module sees CR, LF and quoted line breaks as they are.
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    header = next(reader, [])
+    by_name = {name.strip().lower(): index for index, name in enumerate(header)}
+    missing = [column for column in landing.columns if column not in by_name]
+    if missing:
+        raise LandingFileError(
+            f"Landing file {landing.file_name} ({where}) has no column {', '.join(missing)}; "
+            f"its header is: {', '.join(header)}. Nothing was loaded."
+        )
+    indexes = [by_name[column] for column in landing.columns]
+    rows, line = [], reader.line_num + 1
+    for record in reader:
+        values = [record[index] if index < len(record) else None for index in indexes]
+        rows.append([*values, line])
+        line = reader.line_num + 1
     return rows
 
 
@@ -272,58 +294,179 @@ def spark_session(output: dict[str, Any]):
     """The in-process SparkSession dbt-spark's `session` method would open (same settings)."""
     from pyspark.sql import SparkSession
 
+    # Local mode: Spark's Python workers (the CSV parse, below) run this interpreter, not the
+    # first `python3` on PATH. A cluster's executors use the cluster's own setting.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.appName("load_landing_zone").enableHiveSupport()
     for key, value in (output.get("server_side_parameters") or {}).items():
         builder = builder.config(key, str(value))
     return builder.getOrCreate()
 
 
-def load_spark(raw_path: Path, spark) -> dict[str, int]:
-    """(Re)create the raw tables with Spark's readers in database `raw`; returns rows per table."""
+def cluster_session():
+    """The SparkSession of a cluster, as its launcher (spark-submit, spark-defaults.conf) configures
+    it: the metastore the `spark_thrift` target's Thrift server reads. Nothing of profiles.yml."""
+    from pyspark.sql import SparkSession
+
+    return SparkSession.builder.appName("load_landing_zone").enableHiveSupport().getOrCreate()
+
+
+def landing_uri(location: Path | str) -> str:
+    """A landing zone as a URI Spark (Hadoop's FileSystem) reads: a local path becomes file://.
+
+    Not Path.as_uri(): Hadoop takes the path part as it is written, unescaped."""
+    if isinstance(location, Path):
+        return "file://" + str(location.resolve())
+    return location.rstrip("/")
+
+
+def spark_files(spark, directory: str) -> dict[str, tuple[str, int]]:
+    """The files in `directory` (a URI), not below it: name -> (URI, bytes). Empty when it is missing.
+
+    Listed by Hadoop's FileSystem on the driver (metadata only), so s3a://, gs:// and abfss://
+    work wherever their connector is on Spark's classpath."""
+    jvm = spark.sparkContext._jvm
+    path = jvm.org.apache.hadoop.fs.Path(directory)
+    filesystem = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    if not filesystem.exists(path):
+        return {}
+    return {
+        status.getPath().getName(): (status.getPath().toString(), status.getLen())
+        for status in filesystem.listStatus(path)
+        if status.isFile()
+    }
+
+
+def load_spark(location: Path | str, spark, database: str = RAW_SCHEMA) -> dict[str, int]:
+    """(Re)create the raw tables in `database` from a landing zone that Spark reads itself.
+
+    `location` is a local directory or a URI the cluster reads (file://, s3a://, gs://,
+    abfss://...): the driver lists the files and checks the CSVs' presence; the executors read
+    every byte. A CSV is parsed whole by one Python task (parse_landing_csv, as the PostgreSQL
+    loader parses it); ping files are read by Spark's text reader, split like any large file,
+    and numbered without gathering a file's lines in one place. Returns rows per table."""
+    from pyspark import cloudpickle
+    from pyspark.sql import functions as F
+
+    root = landing_uri(location)
+    top = spark_files(spark, root)
+    if not top and not spark_files(spark, f"{root}/usage_pings"):
+        raise SystemExit(f"{root} is not a landing zone: no such directory, or nothing in it")
+    # Executors get this module's functions by value: it need not be installed there.
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    csvs = landing_csvs()
+    present = {}
+    for landing in csvs:
+        uri, size = top.get(landing.file_name, (None, 0))
+        if size:
+            present[landing.file_name] = uri
+        elif not landing.optional:
+            raise SystemExit(missing_file_message(landing, root, "empty" if uri else "missing"))
+    # Every CSV parsed (and its header checked) before any table is replaced.
+    parsed = csv_frame(spark, [landing for landing in csvs if landing.file_name in present], list(present.values()))
+    spark.sql(f"create database if not exists {database}")
+    counts = dict.fromkeys((landing.table for landing in csvs), 0)
+    counts.update({row.table: row["count"] for row in parsed.groupBy("table").count().collect()})
+    for landing in csvs:
+        frame = parsed.where(F.col("table") == landing.table).select(
+            *(F.col("csv_values")[index].alias(column) for index, column in enumerate(landing.columns)),
+            "line_number",
+        )
+        frame.write.mode("overwrite").saveAsTable(f"{database}.{landing.table}")
+    parsed.unpersist()
+    files = spark_files(spark, f"{root}/usage_pings")
+    listed = [(name, name.endswith(PING_SUFFIXES)) for name in sorted(files)]
+    spark.createDataFrame(listed, "source_file string, is_ping_file boolean").write.mode("overwrite").saveAsTable(
+        f"{database}.{PING_FILES_TABLE}"
+    )
+    counts[PING_FILES_TABLE] = len(listed)
+    uris = [files[name][0] for name, is_ping_file in listed if is_ping_file]
+    if uris:
+        lines = ping_frame(spark, uris)
+    else:
+        print(f"warning: no usage_pings/*.ndjson or *.ndjson.gz under {root}", file=sys.stderr)
+        lines = spark.createDataFrame([], PINGS_SCHEMA)
+    lines.write.mode("overwrite").saveAsTable(f"{database}.{PINGS_TABLE}")
+    counts[PINGS_TABLE] = spark.table(f"{database}.{PINGS_TABLE}").count()
+    return counts
+
+
+def csv_frame(spark, landings: list[LandingCsv], uris: list[str]):
+    """The rows of the landing CSVs at `uris` (table, csv_values, line_number), parsed on executors
+    with parse_landing_csv, one task per file, in one job; persisted (the caller writes a table
+    per CSV from it and unpersists it).
+
+    A missing column stops the load with the loader's own message: the executor returns it as a
+    row of its own (an exception there would reach the driver as a Java stack trace)."""
+    from pyspark.sql import functions as F
+
+    by_name = {landing.file_name: landing for landing in landings}
+    schema = "table string, csv_values array<string>, line_number bigint, load_error string"
+    if not uris:
+        return spark.createDataFrame([], schema)
+
+    def parse(file_name: str, content: bytearray) -> list[tuple]:
+        landing = by_name[file_name]
+        try:
+            rows = parse_landing_csv(bytes(content), landing, uris[landings.index(landing)])
+        except LandingFileError as error:
+            return [(landing.table, None, None, str(error))]
+        return [(landing.table, row[:-1], row[-1], None) for row in rows]
+
+    content = spark.read.format("binaryFile").load(uris).select(F.col("_metadata.file_name").alias("name"), "content")
+    parsed = spark.createDataFrame(content.rdd.flatMap(lambda row: parse(row.name, row.content)), schema)
+    parsed = parsed.persist()
+    errors = parsed.where("load_error is not null").limit(1).collect()
+    if errors:
+        parsed.unpersist()
+        raise SystemExit(errors[0].load_error)
+    return parsed
+
+
+def ping_frame(spark, uris: list[str]):
+    """(source_file, line_number, payload, is_valid_utf8): one row per line of the ping files.
+
+    Lines are split on LF only, a trailing CR dropped, an empty line a NULL payload; a line that
+    is not UTF-8 is read as Latin-1 with is_valid_utf8 false (ping_lines, the driver's reader).
+    Line numbers: Spark reads a file in splits (blocks), each a run of whole lines, and a row's
+    monotonically_increasing_id counts rows within its task, where a split's lines are
+    consecutive. A line's number is the lines of the file's earlier splits (a small aggregate,
+    broadcast) plus its place in its split: no window over a whole file, which would gather a
+    file's lines on one executor."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    spark.sql(f"create database if not exists {RAW_SCHEMA}")
-    counts: dict[str, int] = {}
-    for landing in landing_csvs():
-        rows = read_landing_csv(raw_path, landing)
-        schema = ", ".join(f"`{column}` string" for column in landing.columns) + ", line_number bigint"
-        frame = spark.createDataFrame(rows, schema)
-        frame.write.mode("overwrite").saveAsTable(f"{RAW_SCHEMA}.{landing.table}")
-        counts[landing.table] = len(rows)
-    files = [(path.name, path.name.endswith(PING_SUFFIXES)) for path in landing_files(raw_path)]
-    spark.createDataFrame(files, "source_file string, is_ping_file boolean").write.mode("overwrite").saveAsTable(
-        f"{RAW_SCHEMA}.{PING_FILES_TABLE}"
+    lines = spark.read.text(uris, lineSep="\n").select(
+        F.col("_metadata.file_name").alias("source_file"),
+        F.col("_metadata.file_block_start").alias("block_start"),
+        F.monotonically_increasing_id().alias("read_order"),
+        F.expr("is_valid_utf8(value)").alias("is_valid_utf8"),
+        "value",
     )
-    counts[PING_FILES_TABLE] = len(files)
-
-    files = [str(path.resolve()) for path in ping_files(raw_path)]
-    if files:
-        # One row per line (LF only, like the other loaders); row order within a file
-        # follows its splits, so the id of a row orders the lines of its file.
-        lines = (
-            spark.read.text(files, lineSep="\n")
-            .select(
-                F.col("_metadata.file_name").alias("source_file"),
-                F.monotonically_increasing_id().alias("read_order"),
-                F.regexp_replace("value", "\r$", "").alias("line"),
-            )
-            .select(
-                "source_file",
-                F.row_number()
-                .over(Window.partitionBy("source_file").orderBy("read_order"))
-                .cast("bigint")
-                .alias("line_number"),
-                F.when(F.col("line") != "", F.col("line")).alias("payload"),
-                F.expr("is_valid_utf8(line)").alias("is_valid_utf8"),
-            )
+    earlier = Window.partitionBy("source_file").orderBy("block_start").rowsBetween(Window.unboundedPreceding, -1)
+    splits = (
+        lines.groupBy("source_file", "block_start")
+        .agg(F.min("read_order").alias("first_read_order"), F.count(F.lit(1)).alias("split_lines"))
+        .select(
+            "source_file",
+            "block_start",
+            "first_read_order",
+            F.coalesce(F.sum("split_lines").over(earlier), F.lit(0)).alias("lines_before"),
         )
-    else:
-        schema = "source_file string, line_number bigint, payload string, is_valid_utf8 boolean"
-        lines = spark.createDataFrame([], schema)
-    lines.write.mode("overwrite").saveAsTable(f"{RAW_SCHEMA}.{PINGS_TABLE}")
-    counts[PINGS_TABLE] = spark.table(f"{RAW_SCHEMA}.{PINGS_TABLE}").count()
-    return counts
+    )
+    # Latin-1 from the line's own bytes (a string cast to binary keeps them).
+    text = F.when(F.col("is_valid_utf8"), F.col("value")).otherwise(
+        F.decode(F.col("value").cast("binary"), "ISO-8859-1")
+    )
+    line = F.regexp_replace(text, "\\r\\z", "")
+    return lines.join(F.broadcast(splits), ["source_file", "block_start"]).select(
+        "source_file",
+        (F.col("lines_before") + F.col("read_order") - F.col("first_read_order") + 1)
+        .cast("bigint")
+        .alias("line_number"),
+        F.when(line != "", line).alias("payload"),
+        "is_valid_utf8",
+    )
 
 
 # --- CLI -------------------------------------------------------------------------------
@@ -331,33 +474,50 @@ def load_spark(raw_path: Path, spark) -> dict[str, int]:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--target", required=True, choices=("postgres", "spark"), help="profiles.yml target")
     parser.add_argument(
+        "--target",
+        required=True,
+        choices=("postgres", "spark", "spark_thrift"),
+        help="profiles.yml target; spark_thrift: the SparkSession spark-submit configures (the cluster's)",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
         "--raw-path",
         type=Path,
-        default=Path(os.environ.get("ADOPTION_RAW_PATH") or "data/raw"),
         help="landing-zone directory (default: $ADOPTION_RAW_PATH, else data/raw)",
     )
+    where.add_argument(
+        "--raw-uri",
+        help="Spark only: the landing zone as a URI the cluster reads (file:///..., s3a://bucket/landing, "
+        "gs://..., abfss://...); Spark reads the files, the driver only lists them",
+    )
     parser.add_argument("--profiles-dir", type=Path, help="directory of profiles.yml (default: $DBT_PROFILES_DIR)")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.raw_uri and args.target == "postgres":
+        parser.error("--raw-uri is for --target spark (PostgreSQL loads from a local --raw-path)")
+    if args.raw_uri is None and args.raw_path is None:
+        args.raw_path = Path(os.environ.get("ADOPTION_RAW_PATH") or "data/raw")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     began = time.monotonic()
-    check_landing_zone(args.raw_path)
-    output = profile_output(args.target, args.profiles_dir)
+    if args.raw_path is not None:
+        check_landing_zone(args.raw_path)
+    location = args.raw_uri or args.raw_path
     if args.target == "postgres":
-        counts = load_postgres(args.raw_path, output)
+        counts = load_postgres(args.raw_path, profile_output(args.target, args.profiles_dir))
     else:
-        spark = spark_session(output)
+        spark = spark_session(profile_output(args.target, args.profiles_dir)) if args.target == "spark" else None
+        spark = spark or cluster_session()
         try:
-            counts = load_spark(args.raw_path, spark)
+            counts = load_spark(location, spark)
         finally:
             spark.stop()
     for name, rows in counts.items():
         print(f"{RAW_SCHEMA}.{name}: {rows} rows")
-    print(f"loaded {args.raw_path} into {args.target} in {time.monotonic() - began:.1f}s")
+    print(f"loaded {location} into {args.target} in {time.monotonic() - began:.1f}s")
     return 0
 
 
