@@ -97,6 +97,9 @@ FILE_SECONDS = {
     "test_reference_accounts.py": 48,
     "test_history.py": 90,
     "test_history_postgres.py": 90,
+    # One run of the job that builds (incremental over generated_build's database), then about
+    # 30 `--check` runs (a Python start and the landing zone's stamps each).
+    "test_daily.py": 60,
 }
 
 
