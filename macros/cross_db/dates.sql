@@ -42,3 +42,20 @@
         + extract(month from {{ later }}) - extract(month from {{ earlier }})
     )
 {%- endmacro %}
+
+{#- A month as YYYY-MM text (the recompute window's reason). -#}
+{% macro format_month(date_expression) -%}
+    {{ return(adapter.dispatch('format_month', 'adoption_scoring')(date_expression)) }}
+{%- endmacro %}
+
+{% macro default__format_month(date_expression) -%}
+    strftime({{ date_expression }}, '%Y-%m')
+{%- endmacro %}
+
+{% macro postgres__format_month(date_expression) -%}
+    to_char({{ date_expression }}, 'YYYY-MM')
+{%- endmacro %}
+
+{% macro spark__format_month(date_expression) -%}
+    date_format({{ date_expression }}, 'yyyy-MM')
+{%- endmacro %}

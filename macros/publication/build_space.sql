@@ -10,7 +10,8 @@
     on-run-start hook drops the tables this `dbt build` or `dbt run` is about
     to rebuild and checkpoints, once, while it is the only connection: the run
     then writes its tables into the space the old ones left.
-    Incremental models, seeds and the publication history are kept. The build
+    Incremental models, seeds, the publication history and the
+    reporting-month models (when the run may keep their earlier months) are kept. The build
     database is private (docs/publishing.md): a run that fails leaves it with
     fewer tables, never the published set changed.
 -#}
@@ -30,8 +31,10 @@
 {#- DuckDB reuses a dropped table's space only after a checkpoint; the default engines need nothing. -#}
 {% macro duckdb__free_rebuilt_tables() %}
     {% set dropped = [] %}
+    {#- Reporting-month models are kept too, unless every month is recomputed for sure (macros/recompute_window/). -#}
+    {% set rebuilt = ['table'] + (['reporting_month_window'] if flags.FULL_REFRESH or previous_input_fingerprints() is none else []) %}
     {% for node in graph.nodes.values()
-        if node.resource_type == 'model' and node.config.materialized == 'table'
+        if node.resource_type == 'model' and node.config.materialized in rebuilt
         and node.unique_id in selected_resources %}
         {% set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) %}
         {% if relation is not none and relation.is_table %}

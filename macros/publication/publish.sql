@@ -256,6 +256,8 @@
     {% if outcome.failure %}
         {{ return(fail_publication(outcome.failure)) }}
     {% endif %}
+    {#- What the build database's tables now hold (macros/recompute_window/): the next run recomputes from there. -#}
+    {% do record_input_fingerprints() %}
     {% set seconds = (modules.datetime.datetime.utcnow() - began).total_seconds() %}
     {{ print(
         'Published ' ~ marts | length ~ ' marts and publication_log of build ' ~ invocation_id ~ ' to '

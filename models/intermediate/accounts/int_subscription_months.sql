@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('int_recompute_window') }}
 {#-
     ARR per subscription and month (SPEC §5): total ARR over all product
     categories, and Base Products ARR (the categories whose product_categories

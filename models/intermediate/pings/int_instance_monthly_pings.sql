@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('int_recompute_window') }}
 -- depends_on: {{ ref('metric_catalog') }}
 {% set catalog = metric_catalog_rows() %}
 {#-
