@@ -110,6 +110,10 @@ class SizeResult:
     anchor_same: bool | None  # compare_marts.py's verdict (--compare-anchor), else None
 
 
+class CommandFailed(SystemExit):
+    """A measured command failed (a daily case records it and the sequence goes on)."""
+
+
 def process_tree(root: int) -> list[int]:
     """`root` and all its descendants, from /proc."""
     children: dict[int, list[int]] = {}
@@ -172,7 +176,7 @@ def measure(args: list[str], env: dict[str, str], cwd: Path, log: Path) -> Run:
     wall = time.perf_counter() - began
     if proc.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-4000:]
-        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(args)}\n{tail}")
+        raise CommandFailed(f"command failed ({proc.returncode}): {' '.join(args)}\n{tail}")
     return Run(wall, usage.ru_utime + usage.ru_stime, peak)
 
 
@@ -325,13 +329,12 @@ def benchmark_size(accounts: int, args: argparse.Namespace, workdir: Path) -> Si
 
 # --- The daily job (issue 26) ---------------------------------------------------------------
 
-# The scheduled daily job, in one place: `python -m adoption.daily` once it lands (README, "Run
-# the main job"); until then the build it runs when anything changed.
-DAILY_JOB = (str(DBT), *SCHEDULED_JOB)
-# What the daily job prints when it runs nothing.
+# The scheduled daily job (docs/daily.md), in one place: it runs `dbt build --exclude-resource-type
+# unit_test` when anything the build reads changed since the published build.
+DAILY_JOB = (sys.executable, "-m", "adoption.daily")
+# What the daily job prints when it runs nothing, and each change it found otherwise.
 NOTHING_CHANGED = re.compile(r"^.*nothing changed since build .*$", re.MULTILINE | re.IGNORECASE)
-# What the build says of the months it recomputed (int_recompute_window).
-RECOMPUTE_LINE = re.compile(r"^.*\brecomput.*$", re.MULTILINE | re.IGNORECASE)
+CHANGE_LINE = re.compile(r"^  - (.*)$", re.MULTILINE)
 # Published marts that hold earlier publications (models/marts/history/): a sequence of runs and one
 # full refresh publish different histories by design, so the equality check leaves them out.
 HISTORY_MARTS = (
@@ -366,6 +369,8 @@ class DailySequence:
     reference: Run | None = None  # `--full-refresh` of the final inputs, into a fresh database
     same_as_full_refresh: bool | None = None  # after the last case
     differences: str = ""
+    started: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"))
+    load_at_start: str = field(default_factory=lambda: " / ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 def copy_project(destination: Path) -> Path:
@@ -389,8 +394,24 @@ def daily_job(env: dict[str, str], project: Path, target_path: Path, log: Path) 
         return run, nothing.group(0).strip(), True
     if (target_path / "run_results.json").stat().st_mtime < began:
         raise SystemExit(f"the daily job neither said 'nothing changed' nor ran dbt; see {log}")
-    said = "; ".join(dict.fromkeys(line.strip() for line in RECOMPUTE_LINE.findall(text)))
-    return read_results(run, env, target_path, log), said, False
+    changes = CHANGE_LINE.findall(text)
+    said = "; ".join(changes[:3]) + (f" (+{len(changes) - 3} more)" if len(changes) > 3 else "")
+    window = recompute_window(Path(env["DBT_DUCKDB_PATH"]))
+    return read_results(run, env, target_path, log), f"{said} → {window}" if said else window, False
+
+
+def recompute_window(database: Path) -> str:
+    """The months the build recomputed and why (int_recompute_window, the model the build wrote)."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        found = con.execute(
+            "select table_schema from information_schema.tables where table_name = 'int_recompute_window'"
+        ).fetchall()
+        if not found:
+            return "(no int_recompute_window)"
+        month, every, reason = con.execute(
+            f'select recompute_from_month, is_full_recompute, reason from "{found[0][0]}".int_recompute_window'
+        ).fetchall()[0]
+    return f"every month recomputed ({reason})" if every else f"months from {month:%Y-%m} recomputed ({reason})"
 
 
 def full_refresh_check(sequence: DailySequence, zone: Path, project: Path, root: Path, env: dict[str, str]) -> bool:
@@ -415,7 +436,11 @@ def full_refresh_check(sequence: DailySequence, zone: Path, project: Path, root:
 def daily_case(sequence: DailySequence, name: str, landed: str, context: tuple, args: argparse.Namespace) -> None:
     zone, project, root, env, target_path = context
     slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-    run, said, skipped = daily_job(env, project, target_path, root / "logs" / f"{slug}.log")
+    try:
+        run, said, skipped = daily_job(env, project, target_path, root / "logs" / f"{slug}.log")
+    except CommandFailed as failed:
+        say(str(failed))
+        run, said, skipped = Run(0.0, 0.0, 0), f"**failed**: {str(failed).splitlines()[-1]}", True
     case = DailyCase(name, landed, run, said, skipped)
     sequence.cases.append(case)
     say(f"  {name}: {run.wall_s:.1f} s ({run.wall_s / sequence.full.wall_s:.0%} of the full build); {said or '-'}")
@@ -437,15 +462,19 @@ def daily_full_build(kind: str, accounts: int, context: tuple, args: argparse.Na
     zone, project, root, env, target_path = context
     rows_in = sum(1 for path in (zone / "usage_pings").iterdir() for _ in path.open("rb"))
     measure([str(DBT), "parse"], env, project, root / "logs" / "parse.log")
-    full = dbt_build(env, target_path, root / "logs" / "full.log", False, cwd=project)
-    say(f"  full build: {full.wall_s:.1f} s, peak {full.peak_rss_bytes / 2**30:.2f} GiB")
-    return DailySequence(kind, accounts, args.months, rows_in, full, [])
+    sequence = DailySequence(kind, accounts, args.months, rows_in, Run(0.0, 0.0, 0), [])
+    sequence.full, _, _ = daily_job(env, project, target_path, root / "logs" / "full.log")
+    say(f"  full build: {sequence.full.wall_s:.1f} s, peak {sequence.full.peak_rss_bytes / 2**30:.2f} GiB")
+    return sequence
 
 
 def daily_finish(sequence: DailySequence, context: tuple, args: argparse.Namespace) -> DailySequence:
     zone, project, root, env, _ = context
     if not args.compare_each:
-        sequence.same_as_full_refresh = full_refresh_check(sequence, zone, project, root, env)
+        try:
+            sequence.same_as_full_refresh = full_refresh_check(sequence, zone, project, root, env)
+        except CommandFailed as failed:
+            sequence.differences = f"the full refresh failed: {str(failed).splitlines()[-1]}"
     else:
         sequence.same_as_full_refresh = all(case.same_as_full_refresh for case in sequence.cases)
     say(f"  the same marts as a full refresh of the same inputs: {sequence.same_as_full_refresh}")
@@ -470,7 +499,7 @@ def daily_days(accounts: int, args: argparse.Namespace, workdir: Path) -> DailyS
     month_files = sorted((source / "usage_pings").glob("*.ndjson"))
     current, following = month_files[-2], month_files[-1]
     for path in month_files[:-2]:
-        shutil.copy2(path, zone / "usage_pings" / path.name)
+        os.link(path, zone / "usage_pings" / path.name)  # never written: the days land in the last two
     land_days(current, zone / "usage_pings", 1, day)
     keep_arr_through(source / "arr_monthly.csv", zone / "arr_monthly.csv", current.name[:7])
     sequence = daily_full_build("days", accounts, context, args)
@@ -499,52 +528,67 @@ def daily_changes(accounts: int, args: argparse.Namespace, workdir: Path) -> Dai
     return daily_finish(sequence, context, args)
 
 
-def daily_report(sequences: list[DailySequence], args: argparse.Namespace, info: list) -> str:
-    """The section "The daily job (issue 26)" of BENCHMARKS.md."""
+def daily_report(sequences: list[DailySequence], args: argparse.Namespace) -> dict[str, str]:
+    """The subsections of "The daily job (issue 26)" that this run measured, by sequence kind."""
     loads = " / ".join(f"{x:.2f}" for x in os.getloadavg())
-    lines = [
-        DAILY_HEADING.strip(),
-        "",
-        f"Command: `{' '.join(Path(part).name if i == 0 else part for i, part in enumerate(DAILY_JOB))}`, "
-        f"measured {info[0][1]} UTC (load average at start {info[-1][1]}, at end {loads}). Seed {args.seed}, "
-        f"start month {args.start_month}, {args.months} months; a day of pings is the lines of a month's file "
-        f"stamped that day, appended to it (scripts/lib/daily_landing.py). Each case is one run of the daily job "
-        "on the database the previous case left; its ratio is to the full build from nothing at the start of "
-        "the same sequence. Wall, CPU and peak memory are measured as in the sections above. Node seconds "
-        "are summed over dbt's 2 threads (run_results.json). The marts are compared with a `--full-refresh` "
-        "of the same inputs into a fresh database (scripts/compare_marts.py; the history marts, which hold "
-        "earlier publications, left out)" + (" after every case." if args.compare_each else " after each sequence."),
-        "",
-    ]
-    lines += daily_targets(sequences)
-    lines += [
-        "| accounts | case | what landed | wall (s) | ÷ full build | CPU (s) | peak (GiB) | what the job said "
-        "| node seconds: models / tests / publication and hooks | slowest nodes (s) |",
-        "|---:|---|---|---:|---:|---:|---:|---|---|---|",
-    ]
-    for seq in sequences:
-        rows = [("full build from nothing", f"{seq.rows_in:,} ping lines", seq.full, "", False)]
-        rows += [(c.name, c.landed, c.run, c.said, c.skipped) for c in seq.cases]
-        if seq.reference is not None:
-            rows.append(("`--full-refresh` of the final inputs", "(the reference)", seq.reference, "", False))
-        for name, landed, run, said, skipped in rows:
-            nodes = "no dbt run" if skipped else node_split(run)
+    parts = {}
+    for kind, title in DAILY_KINDS.items():
+        measured = [seq for seq in sequences if seq.kind == kind]
+        if not measured:
+            continue
+        lines = [
+            f"### {title}",
+            "",
+            f"Measured from {measured[0].started} UTC (load average at start {measured[0].load_at_start}, "
+            f"at end {loads}). Seed {args.seed}, "
+            f"start month {args.start_month}, {args.months} months"
+            + (f", the current month landed through day {args.day}" if kind == "days" else "")
+            + "; marts compared with a full refresh "
+            + ("after every case." if args.compare_each else "after the sequence."),
+            "",
+        ]
+        if kind == "days":
+            lines += daily_targets(measured)
+        lines += [
+            "| accounts | case | what landed | wall (s) | ÷ full build | CPU (s) | peak (GiB) | what the job said "
+            "| node seconds: models / tests / publication and hooks | slowest nodes (s) |",
+            "|---:|---|---|---:|---:|---:|---:|---|---|---|",
+        ]
+        for seq in measured:
+            rows = [("full build from nothing", f"{seq.rows_in:,} ping lines", seq.full, "(the denominator)", False)]
+            rows += [(c.name, c.landed, c.run, c.said, c.skipped) for c in seq.cases]
+            if seq.reference is not None:
+                rows.append(("`--full-refresh` of the final inputs", "(the reference)", seq.reference, "", False))
+            for name, landed, run, said, skipped in rows:
+                nodes = "no dbt run" if skipped else node_split(run)
+                lines.append(
+                    f"| {seq.accounts:,} | {name} | {landed.replace('|', '/')} | {run.wall_s:.1f} "
+                    f"| {run.wall_s / seq.full.wall_s:.0%} | {run.cpu_s:.1f} | {gib(run.peak_rss_bytes)} "
+                    f"| {said.replace('|', '/') or '-'} | {nodes} | {'' if skipped else top_models(run, 5)} |"
+                )
+        lines += [""]
+        for seq in measured:
+            verdict = {None: "not checked", True: "yes, every mart", False: "**no**"}[seq.same_as_full_refresh]
+            detail = f" ({seq.differences.replace(chr(10), '; ')})" if seq.differences else ""
             lines.append(
-                f"| {seq.accounts:,} | {name} | {landed.replace('|', '/')} | {run.wall_s:.1f} "
-                f"| {run.wall_s / seq.full.wall_s:.0%} | {run.cpu_s:.1f} | {gib(run.peak_rss_bytes)} "
-                f"| {said.replace('|', '/') or '-'} | {nodes} | {'' if skipped else top_models(run, 5)} |"
+                f"Equal to a `--full-refresh` of the same inputs ({seq.accounts:,} accounts): {verdict}{detail}"
             )
-    lines += ["", "Equal to a `--full-refresh` of the same inputs:", ""]
-    for seq in sequences:
-        verdict = {None: "not checked", True: "yes, every mart", False: "**no**"}[seq.same_as_full_refresh]
-        detail = f" ({seq.differences.replace(chr(10), '; ')})" if seq.differences else ""
-        lines.append(f"* {seq.accounts:,} accounts, {DAILY_KINDS[seq.kind]}: {verdict}{detail}")
-    lines.append("")
-    return "\n".join(lines)
+        parts[title] = "\n".join([*lines, ""])
+    return parts
 
 
 DAILY_HEADING = "\n## The daily job (issue 26)\n"
-DAILY_KINDS = {"days": "one more day, rerun, new month", "changes": "the change kinds"}
+DAILY_INTRO = (
+    'Written by `scripts/benchmark.py --daily-only` (docs/performance.md, "The daily cases"): the daily job, '
+    "`python -m adoption.daily` (docs/daily.md), on the database each previous case left. A case's ratio is to "
+    "the full build from nothing that starts its sequence, in the same run: the job's first run, on the "
+    "sequence's first inputs. Wall, CPU and peak memory are measured as in the sections above; node seconds "
+    'are summed over dbt\'s 2 threads (run_results.json); "what the job said" is the changes it found and '
+    "what `int_recompute_window` decided. The marts are compared with a `dbt build --full-refresh` of the "
+    "same inputs into a fresh database (scripts/compare_marts.py, the history marts left out: they hold "
+    "earlier publications). A run replaces only the subsections it measured.\n"
+)
+DAILY_KINDS = {"days": "One more day, a rerun, a new month", "changes": "Each change kind"}
 
 
 def node_split(run: Run) -> str:
@@ -588,24 +632,29 @@ def where_time_went(run: Run) -> str:
     )
 
 
-def daily_section_of(out: Path) -> str:
-    """The daily section of the report file as it is ("" when it has none)."""
+def daily_section_of(out: Path) -> dict[str, str]:
+    """The subsections of the report file's daily section, by title ({} when it has none)."""
     old = out.read_text(encoding="utf-8") if out.exists() else ""
     if DAILY_HEADING not in old:
-        return ""
+        return {}
     tail = old.partition(DAILY_HEADING)[2]
-    return DAILY_HEADING.strip() + "\n" + (tail[: tail.index("\n## ") + 1] if "\n## " in tail else tail)
+    section = tail[: tail.index("\n## ") + 1] if "\n## " in tail else tail
+    parts = ("\n" + section).split("\n### ")[1:]
+    return {part.split("\n", 1)[0]: "### " + part.rstrip("\n") + "\n" for part in parts}
 
 
-def write_daily_section(out: Path, section: str) -> None:
-    """Put the daily section into the report file, in place of the old one or before the kept ones."""
+def write_daily_section(out: Path, parts: dict[str, str]) -> None:
+    """Put the daily section into the report file, in place of the old one or before the kept ones;
+    subsections this run did not measure stay as they were."""
+    parts = daily_section_of(out) | parts
+    section = DAILY_INTRO + "".join("\n" + parts[title] for title in DAILY_KINDS.values() if title in parts)
     old = out.read_text(encoding="utf-8") if out.exists() else ""
     head, _, tail = old.partition(DAILY_HEADING)
     if tail:
         rest = tail[tail.index("\n## ") :] if "\n## " in tail else ""
     else:
         head, rest = (old[: old.index(KEPT_FROM)], old[old.index(KEPT_FROM) :]) if KEPT_FROM in old else (old, "")
-    out.write_text(head.rstrip("\n") + "\n" + DAILY_HEADING + section.split("\n", 1)[1] + rest, encoding="utf-8")
+    out.write_text(head.rstrip("\n") + "\n" + DAILY_HEADING + "\n" + section + rest, encoding="utf-8")
 
 
 def machine() -> list[tuple[str, str]]:
@@ -868,11 +917,16 @@ def main(argv: list[str] | None = None) -> int:
         if old_daily:
             write_daily_section(args.out, old_daily)
     if args.daily or args.daily_only:
-        sequences = [daily_days(accounts, args, workdir) for accounts in args.daily_sizes]
-        sequences += [daily_changes(accounts, args, workdir) for accounts in args.change_sizes]
-        section = daily_report(sequences, args, info)
-        print(section)
-        write_daily_section(args.out, section)
+        for kind, sizes in (("days", args.daily_sizes), ("changes", args.change_sizes)):
+            sequences = []
+            for accounts in sizes:
+                try:
+                    sequences.append({"days": daily_days, "changes": daily_changes}[kind](accounts, args, workdir))
+                except CommandFailed as failed:
+                    say(f"{accounts:,} accounts, {kind}: {failed}")
+            parts = daily_report(sequences, args)
+            print("\n".join(parts.values()))
+            write_daily_section(args.out, parts)  # each kind as soon as it is measured
     if not args.keep and args.workdir is None:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0
