@@ -177,3 +177,25 @@
     {% endfor %}
     {{ return(local_md5(parts | join('\n'))) }}
 {% endmacro %}
+
+{#-
+    Post-hook of int_recompute_window: one line in the dbt log (and on the
+    console) saying which months this run recomputes, and why.
+-#}
+{% macro announce_recompute_window() %}
+    {% if not execute %}
+        {{ return('') }}
+    {% endif %}
+    {% set row = run_query(
+        'select cast(recompute_from_month as varchar), is_full_recompute, reason from ' ~ this
+    ).rows[0] %}
+    {% if row[1] %}
+        {% do log('Recompute window: every reporting month (' ~ row[2] ~ ').', info=true) %}
+    {% else %}
+        {% do log(
+            'Recompute window: reporting months from ' ~ row[0][:7] ~ ' on, earlier months kept (' ~ row[2] ~ ').',
+            info=true
+        ) %}
+    {% endif %}
+    {{ return('') }}
+{% endmacro %}

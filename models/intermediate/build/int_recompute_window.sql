@@ -11,6 +11,8 @@
     materialization reads it; `reason` names the first input that differs.
 -#}
 
+{{ config(post_hook="{{ announce_recompute_window() }}") }}
+
 {%- set words = var('recompute_window_words') %}
 {%- set string = var('string_type')[target.type] %}
 {%- set previous = previous_input_fingerprints() %}
