@@ -470,6 +470,7 @@ def daily_full_build(kind: str, accounts: int, context: tuple, args: argparse.Na
 
 def daily_finish(sequence: DailySequence, context: tuple, args: argparse.Namespace) -> DailySequence:
     zone, project, root, env, _ = context
+    write_daily_section(args.out, daily_report([sequence], args))  # the cases, before the long check
     if not args.compare_each:
         try:
             sequence.same_as_full_refresh = full_refresh_check(sequence, zone, project, root, env)
