@@ -9,7 +9,7 @@ Not named `dbt_*`: dbt imports every module named `dbt_*` on its path as a plugi
 builds run with this directory on it.
 """
 
-from dbt_score import Macro, rule_filter
+from dbt_score import Macro, Model, rule_filter
 
 from python_tests.structure import dispatching_macro
 
@@ -18,3 +18,13 @@ from python_tests.structure import dispatching_macro
 def is_not_adapter_variant(macro: Macro) -> bool:
     """Macros that are not an adapter variant (`default__x`, `duckdb__x`, `postgres__x`, `spark__x`)."""
     return dispatching_macro(macro.name) is None
+
+
+# dbt-score's own `is_table` filter knows `table` and `incremental` only.
+STORED_MATERIALIZATIONS = {"table", "incremental", "reporting_month_window"}
+
+
+@rule_filter
+def is_stored_table(model: Model) -> bool:
+    """Models stored as tables, the project's `reporting_month_window` (docs/performance.md) among them."""
+    return model.config.get("materialized") in STORED_MATERIALIZATIONS

@@ -118,8 +118,8 @@ def assert_old_or_new(database: Path, old_digest: str, zones: Zones) -> str:
 # Where the scheduled job is killed, in build order: (marker in dbt's output, seconds after it).
 KILL_POINTS = [
     ("START sql incremental model staging.stg_landing__usage_pings_parsed", 0.2),
-    ("START sql table model intermediate.int_measure_scores", 0.0),
-    ("START sql table model marts_build.fct_account_use_case_health", 0.1),
+    ("START sql reporting_month_window model intermediate.int_measure_scores", 0.0),
+    ("START sql reporting_month_window model marts_build.fct_account_use_case_health", 0.1),
     # The publish step: before, while and after it writes the new file and renames it.
     ("START hook: adoption_scoring.on-run-end.1", 0.0),
     ("START hook: adoption_scoring.on-run-end.1", 0.15),

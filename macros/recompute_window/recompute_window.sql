@@ -17,7 +17,8 @@
 
 {#- The record int_recompute_window compares with: set aside by this run (none when there is none). -#}
 {% macro previous_input_fingerprints() %}
-    {% if not execute %}
+    {#- Only DuckDB keeps a record (Spark has no information_schema to ask). -#}
+    {% if not execute or not keeps_months_before_window() %}
         {{ return(none) }}
     {% endif %}
     {% set relation = input_fingerprints_relation('previous_build_input_fingerprints') %}
@@ -115,7 +116,7 @@
         {{ return(every_month) }}
     {% endif %}
     {% set rows = run_query(
-        'select cast(recompute_from_month as varchar), is_full_recompute, reason, build_id from ' ~ relation
+        'select cast(recompute_from_month as ' ~ var('string_type')[target.type] ~ '), is_full_recompute, reason, build_id from ' ~ relation
     ).rows %}
     {% if rows | length != 1 or rows[0][3] != invocation_id %}
         {{ return(every_month) }}
@@ -187,7 +188,7 @@
         {{ return('') }}
     {% endif %}
     {% set row = run_query(
-        'select cast(recompute_from_month as varchar), is_full_recompute, reason from ' ~ this
+        'select cast(recompute_from_month as ' ~ var('string_type')[target.type] ~ '), is_full_recompute, reason from ' ~ this
     ).rows[0] %}
     {% if row[1] %}
         {% do log('Recompute window: every reporting month (' ~ row[2] ~ ').', info=true) %}

@@ -78,12 +78,15 @@ summary as (
 
     select
         (select count(*) from recorded_inputs) as recorded_count,
-        (select max(reporting_month) from current_inputs) as latest_month,
-        first_difference.input_name,
-        first_difference.reporting_month
-    from (select 1 as one) as single_row
-    left join first_difference
-        on first_difference.difference_rank = 1
+        (select max(current_inputs.reporting_month) from current_inputs) as latest_month,
+        (
+            select first_difference.input_name from first_difference
+            where first_difference.difference_rank = 1
+        ) as input_name,
+        (
+            select first_difference.reporting_month from first_difference
+            where first_difference.difference_rank = 1
+        ) as reporting_month
 
 ),
 
