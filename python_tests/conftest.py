@@ -91,6 +91,7 @@ FILE_SECONDS = {
     "test_quiet_commands.py": 70,
     "test_landing_line_endings.py": 7,
     "test_benchmark_anchor.py": 3,
+    "test_benchmark_daily.py": 2,
     "test_published_metadata.py": 80,
     "test_report.py": 40,
     "test_report_browser.py": 45,

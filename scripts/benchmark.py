@@ -60,6 +60,7 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "lib"))
+from daily_landing import CHANGE_KINDS, keep_arr_through, land_days, month_days
 from dbt_environment import dbt_environment, serving_path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -107,6 +108,10 @@ class SizeResult:
     mart_rows_incremental: dict[str, int]
     mart_rows_anchor: dict[str, int]
     anchor_same: bool | None  # compare_marts.py's verdict (--compare-anchor), else None
+
+
+class CommandFailed(SystemExit):
+    """A measured command failed (a daily case records it and the sequence goes on)."""
 
 
 def process_tree(root: int) -> list[int]:
@@ -171,7 +176,7 @@ def measure(args: list[str], env: dict[str, str], cwd: Path, log: Path) -> Run:
     wall = time.perf_counter() - began
     if proc.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-4000:]
-        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(args)}\n{tail}")
+        raise CommandFailed(f"command failed ({proc.returncode}): {' '.join(args)}\n{tail}")
     return Run(wall, usage.ru_utime + usage.ru_stime, peak)
 
 
@@ -185,9 +190,15 @@ def dbt_env(raw_path: Path, database: Path, target_path: Path) -> dict[str, str]
     return dbt_environment("duckdb", PROJECT_ROOT, target_path, logs, raw_path=raw_path, database=database)
 
 
-def dbt_build(env: dict[str, str], target_path: Path, log: Path, with_unit_tests: bool) -> Run:
+def dbt_build(
+    env: dict[str, str], target_path: Path, log: Path, with_unit_tests: bool, *extra: str, cwd: Path = PROJECT_ROOT
+) -> Run:
     args = [str(DBT), "build"] if with_unit_tests else [str(DBT), *SCHEDULED_JOB]
-    run = measure(args, env, PROJECT_ROOT, log)
+    return read_results(measure([*args, *extra], env, cwd, log), env, target_path, log)
+
+
+def read_results(run: Run, env: dict[str, str], target_path: Path, log: Path) -> Run:
+    """What dbt says of the build `run` measured: per-node seconds, publication, files on disk."""
     results = json.loads((target_path / "run_results.json").read_text(encoding="utf-8"))
     run.elapsed_in_dbt_s = results["elapsed_time"]
     published = PUBLISHED_LINE.search(log.read_text(encoding="utf-8", errors="replace"))
@@ -314,6 +325,339 @@ def benchmark_size(accounts: int, args: argparse.Namespace, workdir: Path) -> Si
     if not args.keep:
         shutil.rmtree(root)
     return result
+
+
+# --- The daily job (issue 26) ---------------------------------------------------------------
+
+# The scheduled daily job (docs/daily.md), in one place: it runs `dbt build --exclude-resource-type
+# unit_test` when anything the build reads changed since the published build.
+DAILY_JOB = (sys.executable, "-m", "adoption.daily")
+# What the daily job prints when it runs nothing, and each change it found otherwise.
+NOTHING_CHANGED = re.compile(r"^.*nothing changed since build .*$", re.MULTILINE | re.IGNORECASE)
+CHANGE_LINE = re.compile(r"^  - (.*)$", re.MULTILINE)
+# Published marts that hold earlier publications (models/marts/history/): a sequence of runs and one
+# full refresh publish different histories by design, so the equality check leaves them out.
+HISTORY_MARTS = (
+    "fct_published_account_platform_adoption",
+    "fct_published_account_use_case_colors",
+    "fct_published_arr_by_adoption_band",
+    "rpt_arr_by_adoption_band_restatements",
+)
+# Copied into the scratch project a sequence edits (its seeds), as python_tests/conftest.py does.
+PROJECT_ENTRIES = ("dbt_project.yml", "selectors.yml", "profiles.yml", "models", "seeds", "macros", "tests",
+                   "analyses", "snapshots", "scripts", "plugins", "adoption")  # fmt: skip
+
+
+@dataclass
+class DailyCase:
+    name: str
+    landed: str  # what changed in the landing zone or the project
+    run: Run
+    said: str  # the daily job's "nothing changed" line, or the build's lines on what it recomputed
+    skipped: bool  # the daily job ran no build
+    same_as_full_refresh: bool | None = None  # compared after this case (--compare-each), else None
+
+
+@dataclass
+class DailySequence:
+    kind: str  # "days" (cases 1-3) or "changes" (case 4)
+    accounts: int
+    months: int
+    rows_in: int
+    full: Run  # the full build from nothing the cases are divided by
+    cases: list[DailyCase]
+    reference: Run | None = None  # `--full-refresh` of the final inputs, into a fresh database
+    same_as_full_refresh: bool | None = None  # after the last case
+    differences: str = ""
+    started: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"))
+    load_at_start: str = field(default_factory=lambda: " / ".join(f"{x:.2f}" for x in os.getloadavg()))
+
+
+def copy_project(destination: Path) -> Path:
+    destination.mkdir(parents=True, exist_ok=True)
+    for entry in PROJECT_ENTRIES:
+        source = PROJECT_ROOT / entry
+        if source.is_dir():
+            shutil.copytree(source, destination / entry, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.exists():
+            shutil.copy2(source, destination / entry)
+    return destination
+
+
+def daily_job(env: dict[str, str], project: Path, target_path: Path, log: Path) -> tuple[Run, str, bool]:
+    """Run the daily job once; returns what it cost, what it said, and whether it skipped dbt."""
+    began = time.time()
+    run = measure(list(DAILY_JOB), env, project, log)
+    text = log.read_text(encoding="utf-8", errors="replace")
+    nothing = NOTHING_CHANGED.search(text)
+    if nothing:
+        return run, nothing.group(0).strip(), True
+    if (target_path / "run_results.json").stat().st_mtime < began:
+        raise SystemExit(f"the daily job neither said 'nothing changed' nor ran dbt; see {log}")
+    changes = CHANGE_LINE.findall(text)
+    said = "; ".join(changes[:3]) + (f" (+{len(changes) - 3} more)" if len(changes) > 3 else "")
+    window = recompute_window(Path(env["DBT_DUCKDB_PATH"]))
+    return read_results(run, env, target_path, log), f"{said} → {window}" if said else window, False
+
+
+def recompute_window(database: Path) -> str:
+    """The months the build recomputed and why (int_recompute_window, the model the build wrote)."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        found = con.execute(
+            "select table_schema from information_schema.tables where table_name = 'int_recompute_window'"
+        ).fetchall()
+        if not found:
+            return "(no int_recompute_window)"
+        month, every, reason = con.execute(
+            f'select recompute_from_month, is_full_recompute, reason from "{found[0][0]}".int_recompute_window'
+        ).fetchall()[0]
+    return f"every month recomputed ({reason})" if every else f"months from {month:%Y-%m} recomputed ({reason})"
+
+
+def full_refresh_check(sequence: DailySequence, zone: Path, project: Path, root: Path, env: dict[str, str]) -> bool:
+    """Build the sequence's final inputs with `--full-refresh` into a fresh database and compare the
+    published marts with the sequence's (scripts/compare_marts.py, history marts left out)."""
+    database, target_path = root / "full_refresh.duckdb", root / "target_full_refresh"
+    for path in (database, serving_path(database)):
+        path.unlink(missing_ok=True)
+    ref_env = dbt_env(zone, database, target_path)
+    measure([str(DBT), "parse"], ref_env, project, root / "logs" / "parse_full_refresh.log")
+    sequence.reference = dbt_build(ref_env, target_path, root / "logs" / "full_refresh.log", False, "--full-refresh",
+                                   cwd=project)  # fmt: skip
+    skipped = [argument for mart in HISTORY_MARTS for argument in ("--skip", mart)]
+    compared = subprocess.run(
+        [sys.executable, str(COMPARE), str(serving_path(database)), env["ADOPTION_SERVING_PATH"], *skipped],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    sequence.differences = "\n".join(line for line in compared.stdout.splitlines() if not line.endswith("rows)"))
+    return compared.returncode == 0
+
+
+def daily_case(sequence: DailySequence, name: str, landed: str, context: tuple, args: argparse.Namespace) -> None:
+    zone, project, root, env, target_path = context
+    slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    try:
+        run, said, skipped = daily_job(env, project, target_path, root / "logs" / f"{slug}.log")
+    except CommandFailed as failed:
+        say(str(failed))
+        run, said, skipped = Run(0.0, 0.0, 0), f"**failed**: {str(failed).splitlines()[-1]}", True
+    case = DailyCase(name, landed, run, said, skipped)
+    sequence.cases.append(case)
+    say(f"  {name}: {run.wall_s:.1f} s ({run.wall_s / sequence.full.wall_s:.0%} of the full build); {said or '-'}")
+    if args.compare_each:
+        case.same_as_full_refresh = full_refresh_check(sequence, zone, project, root, env)
+        say(f"    the same marts as a full refresh: {case.same_as_full_refresh}")
+
+
+def daily_start(kind: str, accounts: int, args: argparse.Namespace, workdir: Path) -> tuple:
+    root = workdir / f"daily_{kind}_{accounts}"
+    (root / "logs").mkdir(parents=True, exist_ok=True)
+    zone, project = root / "live", copy_project(root / "project")
+    database, target_path = root / "adoption.duckdb", root / "target"
+    env = dbt_env(zone, database, target_path)
+    return zone, project, root, env, target_path
+
+
+def daily_full_build(kind: str, accounts: int, context: tuple, args: argparse.Namespace) -> DailySequence:
+    zone, project, root, env, target_path = context
+    rows_in = sum(1 for path in (zone / "usage_pings").iterdir() for _ in path.open("rb"))
+    measure([str(DBT), "parse"], env, project, root / "logs" / "parse.log")
+    sequence = DailySequence(kind, accounts, args.months, rows_in, Run(0.0, 0.0, 0), [])
+    sequence.full, _, _ = daily_job(env, project, target_path, root / "logs" / "full.log")
+    say(f"  full build: {sequence.full.wall_s:.1f} s, peak {sequence.full.peak_rss_bytes / 2**30:.2f} GiB")
+    return sequence
+
+
+def daily_finish(sequence: DailySequence, context: tuple, args: argparse.Namespace) -> DailySequence:
+    zone, project, root, env, _ = context
+    write_daily_section(args.out, daily_report([sequence], args))  # the cases, before the long check
+    if not args.compare_each:
+        try:
+            sequence.same_as_full_refresh = full_refresh_check(sequence, zone, project, root, env)
+        except CommandFailed as failed:
+            sequence.differences = f"the full refresh failed: {str(failed).splitlines()[-1]}"
+    else:
+        sequence.same_as_full_refresh = all(case.same_as_full_refresh for case in sequence.cases)
+    say(f"  the same marts as a full refresh of the same inputs: {sequence.same_as_full_refresh}")
+    if sequence.differences and not sequence.same_as_full_refresh:
+        say(sequence.differences)
+    if not args.keep:
+        shutil.rmtree(root)
+    return sequence
+
+
+def daily_days(accounts: int, args: argparse.Namespace, workdir: Path) -> DailySequence:
+    """Cases 1-3: a zone whose month `months` has landed through day `--day`, built in full; then
+    one more day of pings, a rerun with nothing new, and a new month (the rest of the month, the
+    next month's first `--day` days and its ARR rows)."""
+    context = daily_start("days", accounts, args, workdir)
+    zone, root, day = context[0], context[2], args.day
+    source = root / "source"
+    say(f"{accounts:,} accounts, the daily job: generating {args.months + 1} months")
+    generate(source, accounts, args.months + 1, args.seed, args.start_month)
+    shutil.copytree(source, zone, ignore=shutil.ignore_patterns("usage_pings"))
+    (zone / "usage_pings").mkdir()
+    month_files = sorted((source / "usage_pings").glob("*.ndjson"))
+    current, following = month_files[-2], month_files[-1]
+    for path in month_files[:-2]:
+        os.link(path, zone / "usage_pings" / path.name)  # never written: the days land in the last two
+    land_days(current, zone / "usage_pings", 1, day)
+    keep_arr_through(source / "arr_monthly.csv", zone / "arr_monthly.csv", current.name[:7])
+    sequence = daily_full_build("days", accounts, context, args)
+    lines = land_days(current, zone / "usage_pings", day + 1, day + 1)
+    daily_case(sequence, "one more day", f"{lines:,} ping lines of {current.name[:7]}-{day + 1:02d}", context, args)
+    daily_case(sequence, "rerun, nothing new", "nothing", context, args)
+    rest = land_days(current, zone / "usage_pings", day + 2, month_days(current))
+    new = land_days(following, zone / "usage_pings", 1, day)
+    shutil.copy2(source / "arr_monthly.csv", zone / "arr_monthly.csv")
+    landed = (f"{rest:,} lines of the rest of {current.name[:7]}, {new:,} of {following.name[:7]} through day {day}, "
+              f"its ARR rows")  # fmt: skip
+    daily_case(sequence, "new month", landed, context, args)
+    return daily_finish(sequence, context, args)
+
+
+def daily_changes(accounts: int, args: argparse.Namespace, workdir: Path) -> DailySequence:
+    """Case 4: a full build of `months` months, then each change kind of CHANGE_KINDS in turn, the
+    daily job after each."""
+    context = daily_start("changes", accounts, args, workdir)
+    zone, project = context[0], context[1]
+    say(f"{accounts:,} accounts, the change kinds: generating {args.months} months")
+    generate(zone, accounts, args.months, args.seed, args.start_month)
+    sequence = daily_full_build("changes", accounts, context, args)
+    for name, change in CHANGE_KINDS.items():
+        daily_case(sequence, name, change(zone, project), context, args)
+    return daily_finish(sequence, context, args)
+
+
+def daily_report(sequences: list[DailySequence], args: argparse.Namespace) -> dict[str, str]:
+    """The subsections of "The daily job (issue 26)" that this run measured, by sequence kind."""
+    loads = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    parts = {}
+    for kind, title in DAILY_KINDS.items():
+        measured = [seq for seq in sequences if seq.kind == kind]
+        if not measured:
+            continue
+        lines = [
+            f"### {title}",
+            "",
+            f"Measured from {measured[0].started} UTC (load average at start {measured[0].load_at_start}, "
+            f"at end {loads}). Seed {args.seed}, "
+            f"start month {args.start_month}, {args.months} months"
+            + (f", the current month landed through day {args.day}" if kind == "days" else "")
+            + "; marts compared with a full refresh "
+            + ("after every case." if args.compare_each else "after the sequence."),
+            "",
+        ]
+        if kind == "days":
+            lines += daily_targets(measured)
+        lines += [
+            "| accounts | case | what landed | wall (s) | ÷ full build: wall / CPU | CPU (s) | peak (GiB) "
+            "| what the job said | node seconds: models / tests / publication and hooks | slowest nodes (s) |",
+            "|---:|---|---|---:|---:|---:|---:|---|---|---|",
+        ]
+        for seq in measured:
+            rows = [("full build from nothing", f"{seq.rows_in:,} ping lines", seq.full, "(the denominator)", False)]
+            rows += [(c.name, c.landed, c.run, c.said, c.skipped) for c in seq.cases]
+            if seq.reference is not None:
+                rows.append(("`--full-refresh` of the final inputs", "(the reference)", seq.reference, "", False))
+            for name, landed, run, said, skipped in rows:
+                nodes = "no dbt run" if skipped else node_split(run)
+                lines.append(
+                    f"| {seq.accounts:,} | {name} | {landed.replace('|', '/')} | {run.wall_s:.1f} "
+                    f"| {run.wall_s / seq.full.wall_s:.0%} / {run.cpu_s / seq.full.cpu_s:.0%} | {run.cpu_s:.1f} "
+                    f"| {gib(run.peak_rss_bytes)} "
+                    f"| {said.replace('|', '/') or '-'} | {nodes} | {'' if skipped else top_models(run, 5)} |"
+                )
+        lines += [""]
+        for seq in measured:
+            verdict = {None: "not checked", True: "yes, every mart", False: "**no**"}[seq.same_as_full_refresh]
+            detail = f" ({seq.differences.replace(chr(10), '; ')})" if seq.differences else ""
+            lines.append(
+                f"Equal to a `--full-refresh` of the same inputs ({seq.accounts:,} accounts): {verdict}{detail}"
+            )
+        parts[title] = "\n".join([*lines, ""])
+    return parts
+
+
+DAILY_HEADING = "\n## The daily job (issue 26)\n"
+DAILY_INTRO = (
+    'Written by `scripts/benchmark.py --daily-only` (docs/performance.md, "The daily cases"): the daily job, '
+    "`python -m adoption.daily` (docs/daily.md), on the database each previous case left. A case's ratio is to "
+    "the full build from nothing that starts its sequence, in the same run: the job's first run, on the "
+    "sequence's first inputs. Wall, CPU and peak memory are measured as in the sections above; node seconds "
+    'are summed over dbt\'s 2 threads (run_results.json); "what the job said" is the changes it found and '
+    "what `int_recompute_window` decided. The marts are compared with a `dbt build --full-refresh` of the "
+    "same inputs into a fresh database (scripts/compare_marts.py, the history marts left out: they hold "
+    "earlier publications). A run replaces only the subsections it measured.\n"
+)
+DAILY_KINDS = {"days": "One more day, a rerun, a new month", "changes": "Each change kind"}
+
+
+def node_split(run: Run) -> str:
+    tests = run.model_seconds.get("(tests)", 0.0)
+    operations = run.model_seconds.get("(operations)", 0.0)
+    models = sum(seconds for name, seconds in run.model_seconds.items() if not name.startswith("("))
+    return f"{models:.0f} / {tests:.0f} / {operations:.0f}"
+
+
+def daily_targets(sequences: list[DailySequence]) -> list[str]:
+    """Issue 26's targets, for the cases run; a missed one says by how much and where the time went."""
+    limits = {"one more day": 0.15, "new month": 0.25, "rerun, nothing new": 0.10}
+    rows = []
+    for seq in (s for s in sequences if s.kind == "days"):
+        for case in seq.cases:
+            share, cpu = case.run.wall_s / seq.full.wall_s, case.run.cpu_s / seq.full.cpu_s
+            limit = limits[case.name]
+            if share <= limit:
+                verdict = "yes" + (f" (CPU {cpu:.0%}: **no**)" if cpu > limit else "")
+            else:
+                verdict = f"**no**, by {(share - limit) * 100:.0f} points: {where_time_went(case.run)}"
+                verdict += f" (in CPU, {cpu:.0%}: met)" if cpu <= limit else ""
+            said = f" (it said: {case.said})" if case.skipped else ""
+            rows.append(f"| {case.name} <= {limit:.0%} of a full build ({seq.accounts:,}) | {share:.0%} "
+                        f"(CPU {cpu:.0%}){said} | {verdict} |")  # fmt: skip
+    if not rows:
+        return []
+    return ["| target (issue 26) | measured | met |", "|---|---:|---|", *rows, ""]
+
+
+def where_time_went(run: Run) -> str:
+    """What dominates a run: dbt's start-up, data tests, publication, models (node seconds)."""
+    if not run.model_seconds:
+        return f"{run.wall_s:.1f} s without dbt"
+    outside = run.wall_s - run.elapsed_in_dbt_s
+    tests = run.model_seconds.get("(tests)", 0.0)
+    models = sorted(((s, n) for n, s in run.model_seconds.items() if not n.startswith("(")), reverse=True)
+    return (
+        f"{outside:.0f} s outside dbt's nodes (start-up, parse), {tests:.0f} node-s of data tests, "
+        f"{run.publish_s:.0f} s publication, {sum(s for s, _ in models):.0f} node-s of models "
+        f"(most: {', '.join(f'{n} {s:.0f}' for s, n in models[:3])})"
+    )
+
+
+def daily_section_of(out: Path) -> dict[str, str]:
+    """The subsections of the report file's daily section, by title ({} when it has none)."""
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    if DAILY_HEADING not in old:
+        return {}
+    tail = old.partition(DAILY_HEADING)[2]
+    section = tail[: tail.index("\n## ") + 1] if "\n## " in tail else tail
+    parts = ("\n" + section).split("\n### ")[1:]
+    return {part.split("\n", 1)[0]: "### " + part.rstrip("\n") + "\n" for part in parts}
+
+
+def write_daily_section(out: Path, parts: dict[str, str]) -> None:
+    """Put the daily section into the report file, in place of the old one or before the kept ones;
+    subsections this run did not measure stay as they were."""
+    parts = daily_section_of(out) | parts
+    section = DAILY_INTRO + "".join("\n" + parts[title] for title in DAILY_KINDS.values() if title in parts)
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    head, _, tail = old.partition(DAILY_HEADING)
+    if tail:
+        rest = tail[tail.index("\n## ") :] if "\n## " in tail else ""
+    else:
+        head, rest = (old[: old.index(KEPT_FROM)], old[old.index(KEPT_FROM) :]) if KEPT_FROM in old else (old, "")
+    out.write_text(head.rstrip("\n") + "\n" + DAILY_HEADING + "\n" + section + rest, encoding="utf-8")
 
 
 def machine() -> list[tuple[str, str]]:
@@ -534,8 +878,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--compare-anchor", action="store_true", help="compare the anchor's marts with the job's, row by row"
     )
+    daily = p.add_argument_group("the daily job (issue 26)")
+    daily.add_argument("--daily", action="store_true", help="also run the daily cases after the build benchmark")
+    daily.add_argument("--daily-only", action="store_true", help="run only the daily cases (other sections kept)")
+    daily.add_argument("--daily-sizes", default="40000", help="accounts of one more day, rerun, new month")
+    daily.add_argument("--change-sizes", default="10000", help="accounts of the change kinds")
+    daily.add_argument("--day", type=int, default=14, help="the current month has landed through this day")
+    daily.add_argument("--compare-each", action="store_true", help="a full refresh after every case, not each sequence")
     args = p.parse_args(argv)
     args.sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    args.daily_sizes = [int(size) for size in args.daily_sizes.split(",") if size.strip()]
+    args.change_sizes = [int(size) for size in args.change_sizes.split(",") if size.strip()]
     return args
 
 
@@ -554,14 +907,29 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="adoption_benchmark_"))
     workdir.mkdir(parents=True, exist_ok=True)
-    fixed = None
-    if args.fixed_accounts:
-        say(f"fixed cost: {args.fixed_accounts} accounts")
-        fixed = benchmark_size(args.fixed_accounts, args, workdir).full
-    results = [benchmark_size(accounts, args, workdir) for accounts in args.sizes]
-    text = report(results, fixed, args, info)
-    print(text)
-    args.out.write_text(text + kept_sections(args.out), encoding="utf-8")
+    old_daily = daily_section_of(args.out)
+    if not args.daily_only:
+        fixed = None
+        if args.fixed_accounts:
+            say(f"fixed cost: {args.fixed_accounts} accounts")
+            fixed = benchmark_size(args.fixed_accounts, args, workdir).full
+        results = [benchmark_size(accounts, args, workdir) for accounts in args.sizes]
+        text = report(results, fixed, args, info)
+        print(text)
+        args.out.write_text(text + kept_sections(args.out), encoding="utf-8")
+        if old_daily:
+            write_daily_section(args.out, old_daily)
+    if args.daily or args.daily_only:
+        for kind, sizes in (("days", args.daily_sizes), ("changes", args.change_sizes)):
+            sequences = []
+            for accounts in sizes:
+                try:
+                    sequences.append({"days": daily_days, "changes": daily_changes}[kind](accounts, args, workdir))
+                except CommandFailed as failed:
+                    say(f"{accounts:,} accounts, {kind}: {failed}")
+            parts = daily_report(sequences, args)
+            print("\n".join(parts.values()))
+            write_daily_section(args.out, parts)  # each kind as soon as it is measured
     if not args.keep and args.workdir is None:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0

@@ -5,7 +5,8 @@ same rows (every column but `build_id`, which differs between builds by design).
 
 Prints one line per mart and, for a mart that differs, a few rows only one side holds.
 Exit code 0 when every mart is the same, 1 otherwise. `publication_log` is left out: it
-describes the build, not the data.
+describes the build, not the data; so is every mart named by `--skip` (say, the history marts,
+which hold earlier publications, when two sequences of builds are compared).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ SCHEMA = "marts"
 SKIPPED = {"publication_log"}
 
 
-def marts(con: duckdb.DuckDBPyConnection, alias: str) -> dict[str, list[tuple[str, str]]]:
+def marts(con: duckdb.DuckDBPyConnection, alias: str, skipped: set[str]) -> dict[str, list[tuple[str, str]]]:
     """Each mart of one attached set with its (column, type) list, in table order."""
     rows = con.execute(
         "select table_name, column_name, data_type from information_schema.columns "
@@ -28,16 +29,16 @@ def marts(con: duckdb.DuckDBPyConnection, alias: str) -> dict[str, list[tuple[st
     ).fetchall()
     found: dict[str, list[tuple[str, str]]] = {}
     for table, column, data_type in rows:
-        if table not in SKIPPED:
+        if table not in SKIPPED | skipped:
             found.setdefault(table, []).append((column, data_type))
     return found
 
 
-def compare(before: str, after: str, shown: int) -> bool:
+def compare(before: str, after: str, shown: int, skipped: set[str] = frozenset()) -> bool:
     con = duckdb.connect()
     con.execute("attach ? as before_set (read_only)", [before])
     con.execute("attach ? as after_set (read_only)", [after])
-    old, new = marts(con, "before_set"), marts(con, "after_set")
+    old, new = marts(con, "before_set", skipped), marts(con, "after_set", skipped)
     same = True
     for table in sorted(old.keys() | new.keys()):
         if table not in old or table not in new:
@@ -79,8 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("before", help="published DuckDB file (the reference)")
     parser.add_argument("after", help="published DuckDB file to compare with it")
     parser.add_argument("--rows", type=int, default=3, help="rows shown per difference (default 3)")
+    parser.add_argument("--skip", action="append", default=[], metavar="MART", help="leave this mart out (repeatable)")
     args = parser.parse_args(argv)
-    return 0 if compare(args.before, args.after, args.rows) else 1
+    return 0 if compare(args.before, args.after, args.rows, set(args.skip)) else 1
 
 
 if __name__ == "__main__":
