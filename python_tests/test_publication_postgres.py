@@ -134,7 +134,7 @@ def reader(database: Database) -> Iterator:
 # DuckDB builds at more points; the build steps before publishing are the same SQL here.
 KILL_POINTS = [
     ("START sql incremental model staging.stg_landing__usage_pings_parsed", 0.1),
-    ("START sql table model marts_build.fct_account_platform_adoption", 0.0),
+    ("START sql reporting_month_window model marts_build.fct_account_platform_adoption", 0.0),
     ("START hook: adoption_scoring.on-run-end.1", 0.0),
     ("START hook: adoption_scoring.on-run-end.1", 0.1),
 ]
