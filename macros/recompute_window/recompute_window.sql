@@ -132,7 +132,8 @@
     and the XOR and the sum of a 64-bit hash of each row's `expressions`.
     Two sets of rows with the same fingerprint hold the same rows (but for a
     2^-64 chance); the count and the sum catch a pair of equal rows, which
-    XOR cancels.
+    XOR cancels. No rows (an optional landing file missing or empty) is `0::`,
+    not NULL.
 -#}
 {% macro rows_fingerprint(expressions) -%}
     {{ return(adapter.dispatch('rows_fingerprint', 'adoption_scoring')(expressions)) }}
@@ -140,22 +141,22 @@
 
 {% macro default__rows_fingerprint(expressions) -%}
     {%- set row_hash = 'hash(' ~ expressions | join(', ') ~ ')' -%}
-    cast(count(*) as varchar) || ':' || cast(bit_xor({{ row_hash }}) as varchar)
-    || ':' || cast(sum({{ row_hash }} % 1000000007) as varchar)
+    cast(count(*) as varchar) || ':' || coalesce(cast(bit_xor({{ row_hash }}) as varchar), '')
+    || ':' || coalesce(cast(sum({{ row_hash }} % 1000000007) as varchar), '')
 {%- endmacro %}
 
 {% macro postgres__rows_fingerprint(expressions) -%}
     {%- set row_hash -%}
         cast(cast('x' || left(md5(concat_ws('|', {{ expressions | join(', ') }})), 16) as bit(64)) as bigint)
     {%- endset -%}
-    cast(count(*) as text) || ':' || cast(bit_xor({{ row_hash }}) as text)
-    || ':' || cast(sum({{ row_hash }} % 1000000007) as text)
+    cast(count(*) as text) || ':' || coalesce(cast(bit_xor({{ row_hash }}) as text), '')
+    || ':' || coalesce(cast(sum({{ row_hash }} % 1000000007) as text), '')
 {%- endmacro %}
 
 {% macro spark__rows_fingerprint(expressions) -%}
     {%- set row_hash = 'xxhash64(' ~ expressions | join(', ') ~ ')' -%}
-    cast(count(*) as string) || ':' || cast(bit_xor({{ row_hash }}) as string)
-    || ':' || cast(sum({{ row_hash }} % 1000000007) as string)
+    cast(count(*) as string) || ':' || coalesce(cast(bit_xor({{ row_hash }}) as string), '')
+    || ':' || coalesce(cast(sum({{ row_hash }} % 1000000007) as string), '')
 {%- endmacro %}
 
 {#-
